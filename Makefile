@@ -1,0 +1,25 @@
+# The two commands a new user needs (see README):
+#   make demo   check, recompute and render the shipped workbook; prints where the result is
+#   make test   lint, type checks and every test
+.PHONY: setup demo test lint bench template
+
+PY := .venv/bin/python
+
+setup:
+	@tools/setup.sh
+
+demo: setup
+	@$(PY) -m xlplan demo
+
+lint: setup
+	$(PY) -m ruff check xlplan tests benchmarks
+	$(PY) -m mypy xlplan
+
+test: lint
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) benchmarks/bench_core.py
+
+template: setup
+	$(PY) -m xlplan template workbook/資料4_template.xlsx

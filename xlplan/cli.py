@@ -1,0 +1,139 @@
+"""The ``xlplan`` command: thin shells over library functions.
+
+Each subcommand parses its arguments, calls one library function and prints the result.
+English here is for the secretariat's scripts; messages meant for staff are Japanese and
+come from the library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from xlplan.core.judgement import Judgement
+from xlplan.core.settings import Direction, Settings
+from xlplan.core.values import Parsed
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def parsed_json(p: Parsed) -> dict[str, Any]:
+    return {
+        "text": p.text,
+        "value": p.value,
+        "unit": p.unit,
+        "denominator": p.denominator,
+        "per": p.per,
+        "approx": p.approx,
+        "person_times": p.person_times,
+        "cumulative": p.cumulative,
+        "estimate": p.estimate,
+        "as_of": p.as_of.isoformat() if p.as_of else None,
+        "period_start": p.period_start.isoformat() if p.period_start else None,
+        "status": p.status.value if p.status else None,
+        "words": p.words,
+        "intent": p.intent,
+        "note": p.note,
+        "parts": [asdict(part) for part in p.parts],
+        "warnings": [w.code for w in p.warnings],
+        "warning_messages": [w.message for w in p.warnings],
+    }
+
+
+def judgement_json(j: Judgement) -> dict[str, Any]:
+    return {
+        "trend": j.trend,
+        "mark": j.mark,
+        "progress": j.progress,
+        "basis": j.basis.value if j.basis else None,
+        "direction": j.direction.value,
+        "direction_inferred": j.direction_inferred,
+        "evaluated_value": j.evaluated_value,
+        "baseline_value": j.baseline_value,
+        "target_value": j.target_value,
+        "reasons": list(j.reasons),
+    }
+
+
+def _dump(obj: object) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=_default)
+    sys.stdout.write("\n")
+
+
+def _default(o: object) -> object:
+    if isinstance(o, date):
+        return o.isoformat()
+    raise TypeError(type(o).__name__)
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from xlplan.core.parse import parse_value
+
+    p = parse_value(args.text)
+    if args.json:
+        _dump(parsed_json(p))
+    else:
+        for k, v in parsed_json(p).items():
+            if v not in (None, False, [], ""):
+                print(f"{k}: {v}")
+    return 0
+
+
+def cmd_judge(args: argparse.Namespace) -> int:
+    from xlplan.core.marks import judge
+    from xlplan.core.parse import parse_value
+
+    j = judge(
+        args.sheet,
+        baseline=parse_value(args.baseline),
+        actual=parse_value(args.actual),
+        projection=parse_value(args.projection),
+        final=parse_value(args.final),
+        mid=parse_value(args.mid) if args.mid is not None else None,
+        direction=Direction(args.direction) if args.direction else None,
+        settings=Settings(),
+    )
+    if args.json:
+        _dump(judgement_json(j))
+    else:
+        print(f"{j.trend}\t{j.mark}")
+        for r in j.reasons:
+            print(f"  {r}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="xlplan",
+        description="資料4 KPI progress report: parse, judge, check, recompute, render.",
+    )
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("parse", help="parse one value cell as staff type it")
+    p.add_argument("text")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_parse)
+
+    j = sub.add_parser("judge", help="trend arrow and mark for one indicator")
+    j.add_argument("--sheet", choices=["4-1", "4-2", "4-3"], required=True)
+    j.add_argument("--baseline", required=True)
+    j.add_argument("--actual", default="－")
+    j.add_argument("--projection", default="－")
+    j.add_argument("--final", required=True)
+    j.add_argument("--mid")
+    j.add_argument("--direction", choices=[d.value for d in Direction])
+    j.add_argument("--json", action="store_true")
+    j.set_defaults(func=cmd_judge)
+
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Handler = args.func
+    return func(args)
