@@ -107,6 +107,78 @@ def cmd_judge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_findings(findings: Sequence[Any], *, quiet_info: bool = False) -> None:
+    for f in findings:
+        if quiet_info and f.level.value == "info":
+            continue
+        print(f.line())
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from xlplan.book.check_sheet import summary_line
+    from xlplan.core.findings import has_errors
+    from xlplan.workflow import check_file
+
+    out = check_file(args.file, write=not args.no_write, out=args.output)
+    _print_findings(out.findings)
+    print(summary_line(out.findings))
+    if out.saved:
+        print(f"チェック結果シートを書き込みました / wrote check results: {out.path}")
+        if out.backup:
+            print(f"バックアップ / backup: {out.backup}")
+    return 1 if has_errors(out.findings) else 0
+
+
+def cmd_recompute(args: argparse.Namespace) -> int:
+    from xlplan.workflow import recompute_file
+
+    out = recompute_file(args.file, out=args.output)
+    _print_findings(out.findings)
+    if out.saved:
+        print(f"判定を再計算しました（{out.changed_cells}セル更新）/ recomputed, "
+              f"{out.changed_cells} cells changed: {out.path}")
+        if out.backup:
+            print(f"バックアップ / backup: {out.backup}")
+    else:
+        print(f"変更はありません / nothing changed: {out.path}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import csv
+
+    from xlplan.workflow import export_file
+
+    records, findings = export_file(args.file)
+    for f in findings:
+        print(f.line(), file=sys.stderr)
+    if args.csv:
+        if not records:
+            return 0
+        w = csv.DictWriter(sys.stdout, fieldnames=list(records[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(records)
+    else:
+        _dump(records)
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from xlplan.book.template import write_template
+
+    path = write_template(Path(args.output))
+    print(f"テンプレートを作成しました / wrote template: {path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from xlplan.demo import run_demo
+
+    return run_demo(args.output)
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="xlplan",
@@ -130,10 +202,55 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("--json", action="store_true")
     j.set_defaults(func=cmd_judge)
 
+    c = sub.add_parser("check", help="check a workbook; write findings to its チェック結果 sheet")
+    c.add_argument("file")
+    c.add_argument("-o", "--output", help="write the checked workbook here instead of in place")
+    c.add_argument("--no-write", action="store_true", help="only print the findings")
+    c.set_defaults(func=cmd_check)
+
+    r = sub.add_parser("recompute", help="write the computed columns (backup + atomic replace)")
+    r.add_argument("file")
+    r.add_argument("-o", "--output", help="write the result here instead of in place")
+    r.set_defaults(func=cmd_recompute)
+
+    e = sub.add_parser("export", help="one record per indicator as JSON or CSV")
+    e.add_argument("file")
+    fmt = e.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON (default)")
+    fmt.add_argument("--csv", action="store_true", help="CSV")
+    e.set_defaults(func=cmd_export)
+
+    t = sub.add_parser("template", help="build the master template from the seed transcription")
+    t.add_argument("output")
+    t.set_defaults(func=cmd_template)
+
+    d = sub.add_parser("demo", help="the main job on the shipped workbook, written to out/")
+    d.add_argument("-o", "--output", default="out", help="folder for the result (default: out)")
+    d.set_defaults(func=cmd_demo)
+
+    # Commands that live beside their feature: each module has add_commands(sub).
+    import importlib
+
+    for mod in PLUGIN_MODULES:
+        importlib.import_module(mod).add_commands(sub)
+
     return ap
 
 
+PLUGIN_MODULES = (
+    "xlplan.report_cli",  # render, pdf
+    "xlplan.excel_cli",  # addin build/install, serve
+    "xlplan.roundtrip_cli",  # split, merge, rollover
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from xlplan.book.io import BookError
+
     args = build_parser().parse_args(argv)
     func: Handler = args.func
-    return func(args)
+    try:
+        return func(args)
+    except BookError as e:
+        print(f"xlplan: {e}", file=sys.stderr)
+        return 2

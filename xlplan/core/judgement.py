@@ -29,6 +29,12 @@ class Judgement:
     baseline_value: float | None
     target_value: float | None  # the target the mark compares against (t, or m on 4-1)
     reasons: tuple[str, ...]
+    # Stable codes of what a check should report beside the mark (units_differ,
+    # qualitative_change, target_missing, …); see xlplan.core.marks.FLAG_MESSAGES.
+    flags: tuple[str, ...] = ()
+    # The unit of evaluated_value (the part's unit when a part of v was used; "%" when
+    # a fraction was compared with percentages), None for a plain fraction.
+    evaluated_unit: str | None = None
 
     @property
     def explanation(self) -> str:

@@ -93,7 +93,7 @@ COLUMNS: tuple[Column, ...] = (
     _c("major", "大項目", Kind.TEXT, 8, required=True),
     _c("middle", "中項目", Kind.TEXT, 10, required=True),
     _c("minor", "小項目", Kind.TEXT, 10, sheets=("4-2", "4-3"), required=True),
-    _c("program", "取組名", Kind.TEXT, 18, required=True),
+    _c("program", "取組名", Kind.TEXT, 18),
     _c("indicator", "成果指標", Kind.TEXT, 22, required=True),
     _c("direction", "方向", Kind.CHOICE, 7),
     _c("owner", "担当課", Kind.TEXT, 10),
@@ -182,3 +182,14 @@ def heading_keys(sheet: str) -> dict[str, str]:
     """normalised heading → column key, for one input sheet."""
     return {heading_key(c.heading.format(base="#", fy="#", mid="#", final="#")): c.key
             for c in columns_for(sheet)}
+
+
+def layout_headings(settings: Settings) -> list[str]:
+    """The year-dependent headings as these settings word them (for the 設定 sheet)."""
+    seen: list[str] = []
+    for c in COLUMNS:
+        if "{" in c.heading:
+            h = c.heading_for(settings)
+            if h not in seen:
+                seen.append(h)
+    return seen

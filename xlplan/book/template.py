@@ -1,0 +1,265 @@
+"""Build the master workbook ``workbook/資料4_template.xlsx`` from the seed transcription.
+
+``xlplan template OUT`` runs :func:`write_template`; a test rebuilds it and compares it
+with the committed file, so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.protection import SheetProtection
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xlplan.book import styles
+from xlplan.book.settings_sheet import write_settings_sheet
+from xlplan.core.layout import (
+    BAND_ROW,
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    INPUT_SHEET,
+    META_SHEET,
+    SHEETS,
+    TABLE_NAME,
+    TEMPLATE_VERSION,
+    TITLE,
+    TITLE_ROW,
+    Kind,
+    columns_for,
+)
+from xlplan.core.settings import Settings
+
+# Rows below the data that still get drop-downs and unlocked cells, for new indicators.
+SPARE_ROWS = 200
+
+TREND_CHOICES = ("↗", "↘", "→", "(↗)", "(↘)", "(→)", "不明", "進捗管理の停止")
+MARK_CHOICES = {
+    "4-1": ("○", "×", "不明", "進捗管理の停止"),
+    "4-2": ("◎", "○", "△", "－", "×", "不明", "進捗管理の停止"),
+    "4-3": ("◎", "○", "△", "－", "×", "不明", "進捗管理の停止"),
+}
+DIRECTION_CHOICES = ("増加", "減少", "維持")
+
+BANDS = {
+    Kind.KEY: ("入力（担当課が記入）", styles.FILL_BAND_INPUT),
+    Kind.TEXT: ("入力（担当課が記入）", styles.FILL_BAND_INPUT),
+    Kind.VALUE: ("入力（担当課が記入）", styles.FILL_BAND_INPUT),
+    Kind.CHOICE: ("入力（担当課が記入）", styles.FILL_BAND_INPUT),
+    Kind.OVERRIDE: ("手動判定（事務局のみ・理由必須）", styles.FILL_BAND_OVERRIDE),
+    Kind.COMPUTED: ("自動計算（xlplanが書き込みます。入力しないでください）", styles.FILL_BAND_COMPUTED),
+}
+
+# The four rows whose printed marks are a human judgement (docs/domain.md, rule 8).
+# Keyed by the start of the indicator's text; the reason is what the report's own
+# narrative columns give for the judgement.
+MANUAL_JUDGEMENTS: dict[str, str] = {
+    "RPA導入により削減": (
+        "令和2年度報告の判断：システム構築が年度末完了見込みで実績値が「構築中のため未定」、"
+        "見込値は聞き取りによる推計のため、矢印・中間目標到達とも「不明」とした。"
+    ),
+    "児童・生徒のＩＣＴ活用を指導する能力": (
+        "令和2年度報告の判断：実績値は前年度（令和元年度）の調査結果で、今年度の状況は"
+        "来年度当初に調査予定のため、矢印・中間目標到達とも「不明」とした。"
+    ),
+    "産総研デザインスク": (
+        "令和2年度報告の判断：参加校数は1校のままだが、新型コロナウイルス感染拡大防止のため"
+        "生徒が参加できなかったため、後退（↘）・未到達（×）とした。"
+    ),
+    "連携の件数（累計）": (
+        "令和2年度報告の判断：見込値の連携支援会議（令和3年3月予定）は感染拡大で開催自体が"
+        "危ぶまれ、増加が確実でないため、増減なし（→・－）とした。"
+    ),
+}
+
+
+def manual_reason(indicator: str) -> str | None:
+    for prefix, reason in MANUAL_JUDGEMENTS.items():
+        if indicator.replace("\n", "").startswith(prefix):
+            return reason
+    return None
+
+
+def input_rows(seed: Iterable[Mapping[str, str]]) -> dict[str, list[dict[str, object]]]:
+    """Seed rows → the typed cells of each input sheet, overrides included."""
+    out: dict[str, list[dict[str, object]]] = {s: [] for s in SHEETS}
+    for r in seed:
+        row: dict[str, object] = {c.key: r.get(c.key, "") for c in columns_for(r["sheet"])
+                                  if c.kind is not Kind.COMPUTED}
+        reason = manual_reason(r["indicator"])
+        if reason:
+            row["trend_override"] = r["printed_trend"]
+            row["mark_override"] = r["printed_mark"]
+            row["override_reason"] = reason
+        else:
+            row["trend_override"] = row["mark_override"] = row["override_reason"] = ""
+        out[r["sheet"]].append(row)
+    return out
+
+
+def estimate_height(texts: Iterable[tuple[str, float]], line_pt: float = 13.0) -> float:
+    """Row height (points) that shows wrapped text: ~1 full-width char per 2 width units."""
+    lines = 1
+    for text, width in texts:
+        per_line = max(1, int(width / 1.9))
+        n = sum(max(1, -(-_display_len(part) // per_line)) for part in text.split("\n"))
+        lines = max(lines, n)
+    return min(409.0, round(lines * line_pt + 4, 1))
+
+
+def _display_len(s: str) -> int:
+    """Length in full-width characters: ASCII counts as half."""
+    ascii_n = sum(1 for ch in s if ord(ch) < 128)
+    return (len(s) - ascii_n) + (ascii_n + 1) // 2
+
+
+def _input_sheet(wb: Workbook, sheet: str, rows: list[dict[str, object]]) -> Worksheet:
+    ws = wb.create_sheet(INPUT_SHEET[sheet])
+    cols = columns_for(sheet)
+    ncol = len(cols)
+    last_row = FIRST_DATA_ROW + len(rows) - 1
+    spare_last = last_row + SPARE_ROWS
+
+    ws.cell(TITLE_ROW, 1, TITLE[sheet]).font = Font(name=styles.FONT_NAME, size=14, bold=True)
+    ws.row_dimensions[TITLE_ROW].height = 24
+
+    # Column-group band: which columns are typed, judged by hand, or computed.
+    start = 1
+    for i in range(1, ncol + 1):
+        band = BANDS[cols[i - 1].kind]
+        nxt = BANDS[cols[i].kind] if i < ncol else None
+        if nxt != band:
+            cell = ws.cell(BAND_ROW, start, band[0])
+            cell.fill = band[1]
+            cell.font = Font(name=styles.FONT_NAME, size=9, bold=True)
+            cell.alignment = Alignment(horizontal="center")
+            for j in range(start + 1, i + 1):
+                ws.cell(BAND_ROW, j).fill = band[1]
+            if i > start:
+                ws.merge_cells(start_row=BAND_ROW, start_column=start, end_row=BAND_ROW, end_column=i)
+            start = i + 1
+
+    settings = Settings()
+    for j, c in enumerate(cols, start=1):
+        h = ws.cell(HEADER_ROW, j, c.heading_for(settings))
+        h.style = styles.STYLE_HEADER
+        letter = get_column_letter(j)
+        ws.column_dimensions[letter].width = c.width
+        # Column default: input columns unlocked (so new rows can be typed), computed locked.
+        ws.column_dimensions[letter].protection = Protection(locked=c.kind is Kind.COMPUTED)
+    ws.row_dimensions[HEADER_ROW].height = 66
+
+    style_of = {
+        Kind.KEY: styles.STYLE_INPUT, Kind.TEXT: styles.STYLE_INPUT,
+        Kind.VALUE: styles.STYLE_VALUE, Kind.CHOICE: styles.STYLE_INPUT,
+        Kind.OVERRIDE: styles.STYLE_OVERRIDE, Kind.COMPUTED: styles.STYLE_COMPUTED,
+    }
+    for i, row in enumerate(rows):
+        r = FIRST_DATA_ROW + i
+        for j, c in enumerate(cols, start=1):
+            cell = ws.cell(r, j, row.get(c.key) if c.kind is not Kind.COMPUTED else None)
+            cell.style = styles.STYLE_MARK if c.key in ("trend", "mark") else style_of[c.kind]
+            if c.key == "progress":
+                cell.number_format = "0.0%"
+            cell.protection = Protection(locked=c.kind is Kind.COMPUTED)
+        ws.row_dimensions[r].height = estimate_height(
+            (str(row.get(c.key) or ""), c.width) for c in cols if c.kind is not Kind.COMPUTED
+        )
+
+    letters = {c.key: get_column_letter(j) for j, c in enumerate(cols, start=1)}
+
+    def dv(key: str, choices: Iterable[str], title: str, prompt: str) -> None:
+        v = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                           showErrorMessage=True, showInputMessage=True,
+                           errorTitle="入力できない値です", error=prompt,
+                           promptTitle=title, prompt=prompt)
+        v.add(f"{letters[key]}{FIRST_DATA_ROW}:{letters[key]}{spare_last}")
+        ws.add_data_validation(v)
+
+    dv("direction", DIRECTION_CHOICES, "方向",
+       "増加・減少・維持から選んでください（減少＝値が小さいほど良い指標）。")
+    dv("trend_override", TREND_CHOICES, "矢印（手動判定）",
+       "手動で矢印を決める場合だけ選び、「手動判定の理由」を必ず記入してください。")
+    dv("mark_override", MARK_CHOICES[sheet], "判定（手動判定）",
+       "手動で判定を決める場合だけ選び、「手動判定の理由」を必ず記入してください。")
+
+    for key in ("computed_mark", "mark"):
+        rng = f"{letters[key]}{FIRST_DATA_ROW}:{letters[key]}{spare_last}"
+        for rule in styles.mark_rules():
+            ws.conditional_formatting.add(rng, rule)
+
+    table = Table(displayName=TABLE_NAME[sheet],
+                  ref=f"A{HEADER_ROW}:{get_column_letter(ncol)}{max(last_row, FIRST_DATA_ROW)}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False,
+                                          showColumnStripes=False)
+    ws.add_table(table)
+
+    ws.freeze_panes = f"{get_column_letter(cols.index(next(c for c in cols if c.key == 'indicator')) + 2)}{FIRST_DATA_ROW}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = f"{INPUT_SHEET[sheet]}　&P / &N"
+    ws.sheet_view.zoomScale = 85
+    ws.protection = SheetProtection(
+        sheet=True, formatCells=False, formatColumns=False, formatRows=False,
+        insertRows=False, deleteRows=False, sort=False, autoFilter=False,
+        insertHyperlinks=False, selectLockedCells=False, selectUnlockedCells=False,
+    )
+    return ws
+
+
+def _meta_sheet(wb: Workbook) -> None:
+    ws = wb.create_sheet(META_SHEET)
+    ws["A1"], ws["B1"] = "template_version", TEMPLATE_VERSION
+    ws["A2"], ws["B2"] = "note", "xlplan の管理用シートです。編集・削除しないでください。"
+    ws.sheet_state = "hidden"
+
+
+def build_template(seed: Iterable[Mapping[str, str]] | None = None,
+                   settings: Settings | None = None) -> Workbook:
+    """A fresh master workbook holding the seed's indicators, marks computed."""
+    from xlplan.book.master import recompute_workbook
+    from xlplan.seed import seed_rows
+
+    settings = settings or Settings()
+    rows = input_rows(seed if seed is not None else seed_rows())
+    wb = Workbook()
+    wb.remove(wb.active)
+    styles.register_styles(wb)
+    for sheet in SHEETS:
+        _input_sheet(wb, sheet, rows[sheet])
+    write_settings_sheet(wb, settings)
+    _meta_sheet(wb)
+    wb.defined_names["xlplan_template_version"] = DefinedName(
+        "xlplan_template_version", attr_text=f"'{META_SHEET}'!$B$1")
+    wb.properties.creator = "xlplan"
+    wb.properties.title = "資料4 ICT戦略 進捗管理"
+    fixed = date(2021, 3, 1)
+    wb.properties.created = wb.properties.modified = _midnight(fixed)
+    wb.active = 0
+    recompute_workbook(wb)
+    return wb
+
+
+def _midnight(d: date):  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    return datetime(d.year, d.month, d.day)
+
+
+def write_template(path: Path) -> Path:
+    from xlplan.book.io import atomic_save
+
+    wb = build_template()
+    atomic_save(wb, path)
+    return path

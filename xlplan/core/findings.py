@@ -1,0 +1,46 @@
+"""Findings: what the checks and the readers report instead of raising.
+
+Every finding has a stable code (for scripts and tests), a level, where it is (sheet
+and cell), a Japanese message for staff and a Japanese fix hint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Level(StrEnum):
+    ERROR = "error"  # must be fixed: check exits 1
+    WARNING = "warning"  # should be looked at
+    INFO = "info"  # for the record (overrides, inferred directions)
+
+    @property
+    def ja(self) -> str:
+        return {"error": "エラー", "warning": "警告", "info": "情報"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    level: Level
+    sheet: str  # the tab name as staff see it ("4-2入力"), or "" for the file
+    cell: str  # "J12", or "" when it is about the sheet or file
+    message: str  # Japanese: what is wrong
+    fix: str  # Japanese: what to do
+    row_id: str = ""  # indicator ID, when the finding is about one row
+    file: str = ""  # the file it came from, filled in by the file-level entry points
+
+    @property
+    def where(self) -> str:
+        loc = self.sheet + (f"!{self.cell}" if self.cell else "")
+        return f"{self.file}: {loc}" if self.file else loc
+
+    def line(self) -> str:
+        """One line for the terminal: level, code, place, message, fix."""
+        where = self.where or "-"
+        return f"[{self.level.ja}/{self.code}] {where} {self.message} → {self.fix}"
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.level is Level.ERROR for f in findings)
