@@ -254,3 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BookError as e:
         print(f"xlplan: {e}", file=sys.stderr)
         return 2
+    except OSError as e:  # permissions, full disk, vanished files: say which file
+        print(f"xlplan: {e.filename or ''}: ファイルを読み書きできません（{e.strerror}）。"
+              f"保存先・権限・空き容量を確認してください。 (I/O error: {e})", file=sys.stderr)
+        return 2

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from openpyxl.styles import Font
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from xlplan.book import styles
 from xlplan.core.findings import Finding, Level
@@ -58,7 +59,9 @@ def write_check_sheet(wb: Workbook, findings: Sequence[Finding]) -> None:
         ws.cell(i, 1).font = Font(name=styles.FONT_NAME, color=fg, bold=True)
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
             link = ws.cell(i, 4)
-            link.hyperlink = f"#'{f.sheet}'!{f.cell.split(':')[0]}"
+            link.hyperlink = Hyperlink(ref=link.coordinate,
+                                       location=f"'{f.sheet}'!{f.cell.split(':')[0]}",
+                                       tooltip="セルへ移動")
             link.font = Font(name=styles.FONT_NAME, color="0563C1", underline="single")
     ws.freeze_panes = "A4"
     ws.auto_filter.ref = f"A3:G{max(3, len(findings) + 3)}"

@@ -83,7 +83,11 @@ def sniff(path: Path) -> None:
 
 def check_writable(path: Path) -> None:
     """Raise BookError if we must not (or cannot) replace ``path`` now."""
-    if lock_file(path).exists():
+    try:
+        locked = lock_file(path).exists()
+    except OSError:
+        locked = False
+    if locked:
         raise BookError("open_in_excel", path, "このファイルはExcelで開かれています。",
                         "Excelでファイルを閉じてから、もう一度実行してください。",
                         f"file is open in Excel ({lock_file(path).name} exists)")

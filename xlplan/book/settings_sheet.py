@@ -120,14 +120,15 @@ def read_settings(wb: Workbook) -> tuple[Settings, list[Finding]]:
     top: dict[str, Any] = {}
     labels: dict[str, Any] = {}
     for item in ITEMS:
-        r = by_label.get(item.label)
+        found = by_label.get(item.label)
         default = _get(defaults, item.field)
-        if r is None:
+        if found is None:
             findings.append(Finding(
                 "settings_item_missing", Level.WARNING, SETTINGS_SHEET, "",
                 f"設定「{item.label}」の行がありません。既定値 {default} を使いました。",
                 "テンプレートの「設定」シートから行をコピーしてください。"))
             continue
+        r = found
         raw = ws.cell(r, VALUE_COL).value
         value, ok = _coerce(raw, item.kind)
         if not ok:

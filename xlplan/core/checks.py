@@ -82,25 +82,27 @@ def check_row(row: RowData, result: RowResult, settings: Settings) -> list[Findi
                 break
 
     # As-of dates of the actual: inside the reporting year and not after the report date.
-    a = parsed.get("actual")
-    if a is not None and a.as_of is not None:
+    actual = parsed.get("actual")
+    as_of = actual.as_of if actual is not None else None
+    if as_of is not None:
         start, end = _fy_bounds(settings)
-        if a.as_of > settings.report_date:
+        if as_of > settings.report_date:
             add("as_of_after_report", Level.WARNING, "actual",
-                f"「{name}」の実績値の時点（{a.as_of:%Y/%m/%d}）が報告日（{settings.report_date:%Y/%m/%d}）より後です。",
+                f"「{name}」の実績値の時点（{as_of:%Y/%m/%d}）が報告日（{settings.report_date:%Y/%m/%d}）より後です。",
                 "時点の書き間違いでないか確認してください。")
-        elif not start <= a.as_of <= end:
+        elif not start <= as_of <= end:
             add("as_of_outside_year", Level.WARNING, "actual",
-                f"「{name}」の実績値の時点（{a.as_of:%Y/%m/%d}）が報告年度（{start:%Y/%m/%d}～{end:%Y/%m/%d}）の外です。",
+                f"「{name}」の実績値の時点（{as_of:%Y/%m/%d}）が報告年度（{start:%Y/%m/%d}～{end:%Y/%m/%d}）の外です。",
                 "今年度の実績値を入力してください。今年度の値がまだない場合は、その旨を備考に書いてください。")
 
     # A projection needs its basis.
-    p = parsed.get("projection")
-    if p is not None and p.status is None and (p.value is not None or p.parts):
-        if "basis" in row.addr and row.text("basis") in ("", "－", "―", "-"):
-            add("basis_missing", Level.WARNING, "basis",
-                f"「{name}」の見込値に算出根拠がありません。",
-                "「見込値の算出根拠」に計算の方法を書いてください。")
+    proj = parsed.get("projection")
+    has_projection = (proj is not None and proj.status is None
+                      and (proj.value is not None or bool(proj.parts)))
+    if has_projection and "basis" in row.addr and row.text("basis") in ("", "－", "―", "-"):
+        add("basis_missing", Level.WARNING, "basis",
+            f"「{name}」の見込値に算出根拠がありません。",
+            "「見込値の算出根拠」に計算の方法を書いてください。")
 
     # 4-1: a missed mid target needs a reason and a countermeasure.
     if row.sheet == "4-1" and result.values.get("mark") == settings.labels.missed:

@@ -54,10 +54,7 @@ def format_number(x: float | None, unit: str | None = None) -> str:
     """44472.0, '人' → '44,472人'; 0.4676 → '0.4676'."""
     if x is None:
         return ""
-    if float(x).is_integer():
-        s = f"{int(x):,}"
-    else:
-        s = f"{x:,.4f}".rstrip("0").rstrip(".")
+    s = f"{int(x):,}" if float(x).is_integer() else f"{x:,.4f}".rstrip("0").rstrip(".")
     return s + (unit or "")
 
 
@@ -81,8 +78,7 @@ def compute_row(sheet: str, row: Mapping[str, object], settings: Settings) -> Ro
     evaluated = ""
     if j.evaluated is not None:
         if j.evaluated.is_number or j.evaluated.parts:
-            unit = j.evaluated.unit if j.evaluated.denominator is None else None
-            evaluated = format_number(j.evaluated_value, unit)
+            evaluated = format_number(j.evaluated_value, j.evaluated_unit)
         else:
             evaluated = j.evaluated.words or cell_text(j.evaluated.text)
     values: dict[str, CellValue] = {

@@ -91,7 +91,7 @@ def _finite(x: float | None) -> bool:
 class _Num:
     """One comparable number and how to show it in the reasons."""
 
-    __slots__ = ("fraction", "label", "shown_unit", "unit", "value")
+    __slots__ = ("fraction", "label", "prefix", "shown_unit", "unit", "value")
 
     def __init__(
         self,
@@ -100,8 +100,10 @@ class _Num:
         shown_unit: str | None,
         label: str | None = None,
         fraction: tuple[float, float] | None = None,
+        prefix: str = "",
     ) -> None:
         self.value = value
+        self.prefix = prefix  # 約 / 延べ, as typed
         self.unit = unit  # folded base unit, for comparing
         self.shown_unit = shown_unit  # as typed, for showing
         self.label = label  # label of the part used (延べ参加人数)
@@ -112,7 +114,7 @@ class _Num:
             num, den = self.fraction
             ratio = num / den * 100
             return f"{_fmt(num)}/{_fmt(den)}（{_fmt(round(ratio, 1))}%）"
-        text = _fmt(self.value) + (self.shown_unit or "")
+        text = self.prefix + _fmt(self.value) + (self.shown_unit or "")
         return f"{text}（{self.label}）" if self.label else text
 
 
@@ -143,7 +145,8 @@ def _number(p: Parsed, ref_unit: str | None) -> _Num | None:
                 break
     if den:
         return _Num(value / den, unit, None, label, (value, den))
-    return _Num(value, unit, shown, label)
+    prefix = ("約" if p.approx else "") + ("延べ" if p.person_times else "")
+    return _Num(value, unit, shown, label, prefix=prefix)
 
 
 def _is_labelled(p: Parsed | None) -> bool:
@@ -290,43 +293,35 @@ def _better(x: float, y: float, direction: Direction) -> int:
 
 
 def infer_direction(baseline: Parsed, final: Parsed, mid: Parsed | None = None) -> Direction | None:
-    """增加/減少 from the targets when the workbook leaves the direction blank.
+    """増加/減少 from the targets when the workbook leaves the direction blank.
 
     A numeric target below the baseline means 減少; above it, 増加. A qualitative target
     says so itself (``減少を目指します``). The final target is asked first, then the mid
     target. ``None`` when nothing tells (the caller then assumes 増加).
     """
+    return _infer(baseline, final, mid)[0]
+
+
+def _infer(baseline: Parsed, final: Parsed, mid: Parsed | None) -> tuple[Direction | None, str]:
+    """The inferred direction and the sentence that says how it was inferred."""
     for target in (final, mid):
         if target is None:
             continue
-        if target.intent == "decrease":
-            return Direction.DECREASE
-        if target.intent == "increase":
-            return Direction.INCREASE
+        if target.intent in ("increase", "decrease"):
+            found = Direction.DECREASE if target.intent == "decrease" else Direction.INCREASE
+            text = _value_text(target)
+            word = DIRECTION_WORDS[found]
+            return found, f"方向が未入力のため、目標「{text}」から「{word}」と推定しました。"
         vals = _reduce(baseline, None, target)
         if vals.b is not None and vals.t is not None and not _close(vals.b, vals.t):
-            return Direction.DECREASE if vals.t < vals.b else Direction.INCREASE
-    return None
-
-
-def _direction_reason(
-    inferred: Direction | None, baseline: Parsed, final: Parsed, mid: Parsed | None
-) -> str:
-    if inferred is None:
-        return "方向が未入力で目標からも判断できないため、「増加」とみなしました。"
-    word = DIRECTION_WORDS[inferred]
-    for target in (final, mid):
-        if target is None:
-            continue
-        if target.intent is not None:
+            found = Direction.DECREASE if vals.t < vals.b else Direction.INCREASE
+            side = "下回る" if found is Direction.DECREASE else "上回る"
+            word = DIRECTION_WORDS[found]
             return (
-                f"方向が未入力のため、目標「{target.text.strip()}」から「{word}」と推定しました。"
+                found,
+                f"方向が未入力のため、目標が基準値を{side}ことから「{word}」と推定しました。",
             )
-        vals = _reduce(baseline, None, target)
-        if vals.b is not None and vals.t is not None:
-            side = "下回る" if inferred is Direction.DECREASE else "上回る"
-            return f"方向が未入力のため、目標が基準値を{side}ことから「{word}」と推定しました。"
-    return f"方向が未入力のため「{word}」と推定しました。"  # pragma: no cover
+    return None, "方向が未入力で目標からも判断できないため、「増加」とみなしました。"
 
 
 # --------------------------------------------------------------------------- judge
@@ -380,8 +375,8 @@ def judge(
 
     # Direction first: every later sentence depends on it.
     if direction is None:
-        guessed = infer_direction(baseline, final, mid)
-        reasons.append(_direction_reason(guessed, baseline, final, mid))
+        guessed, said = _infer(baseline, final, mid)
+        reasons.append(said)
         used_direction = guessed or Direction.INCREASE
         inferred = True
     else:

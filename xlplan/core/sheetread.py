@@ -71,14 +71,15 @@ def locate(sheet: str, tab: str, grid: Grid) -> tuple[SheetLayout | None, list[F
             f"「{tab}」シートに見出し行（ID・成果指標・基準値…）が見つかりません。",
             "テンプレートの見出し行を消したり書き換えたりしていないか確認し、テンプレートから見出し行をコピーしてください。"))
         return None, findings
-    r, found, unknown = best
-    layout = SheetLayout(sheet, tab, r, found, unknown)
-    for c in columns_for(sheet):
-        if c.key not in found:
-            level = Level.ERROR if c.kind in (Kind.KEY, Kind.VALUE, Kind.COMPUTED) or c.required else Level.WARNING
+    header_row, found, unknown = best
+    layout = SheetLayout(sheet, tab, header_row, found, unknown)
+    for col in columns_for(sheet):
+        if col.key not in found:
+            important = col.kind in (Kind.KEY, Kind.VALUE, Kind.COMPUTED) or col.required
             findings.append(Finding(
-                "heading_missing", level, tab, f"{col_letter(1)}{r}",
-                f"「{tab}」シートに見出し「{c.heading.format(base='…', fy='…', mid='…', final='…')}」の列がありません。",
+                "heading_missing", Level.ERROR if important else Level.WARNING, tab,
+                f"{col_letter(1)}{header_row}",
+                f"「{tab}」シートに見出し「{col.heading.format(base='…', fy='…', mid='…', final='…')}」の列がありません。",
                 "列を削除・改名していないか確認し、テンプレートの見出しのとおりに戻してください。"))
     return layout, findings
 
