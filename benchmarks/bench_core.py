@@ -18,6 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from openpyxl import Workbook, load_workbook
 
 from benchmarks.common import best_of, synthetic_rows
+from xlplan.core import dates as dates_mod
+from xlplan.core import normalize as normalize_mod
 from xlplan.core import parse as parse_mod
 from xlplan.core.compute import compute_row
 from xlplan.core.settings import Settings
@@ -31,9 +33,11 @@ def main(n: int = 10_000) -> None:
     settings = Settings()
 
     def clear_caches() -> None:
-        for obj in vars(parse_mod).values():
-            if hasattr(obj, "cache_clear"):
-                obj.cache_clear()
+        parse_mod._DEFAULT._parse_cached.cache_clear()  # type: ignore[attr-defined]
+        for mod in (normalize_mod, dates_mod):
+            for obj in vars(mod).values():
+                if hasattr(obj, "cache_clear"):
+                    obj.cache_clear()
 
     def core() -> None:
         clear_caches()

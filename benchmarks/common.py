@@ -16,7 +16,7 @@ def vary(text: str, k: int) -> str:
     """Change the numbers of a cell so copy k is not the same text (defeats caches)."""
     if k == 0:
         return text
-    return _NUM.sub(lambda m: str(int(m.group()) + k % 7) if len(m.group()) < 7 else m.group(), text)
+    return _NUM.sub(lambda m: str(int(m.group()) + k) if len(m.group()) < 7 else m.group(), text)
 
 
 def synthetic_rows(n: int, *, varied: bool = True) -> list[dict[str, str]]:
