@@ -39,6 +39,7 @@ def parsed_json(p: Parsed) -> dict[str, Any]:
         "words": p.words,
         "intent": p.intent,
         "note": p.note,
+        "label": p.label,
         "parts": [asdict(part) for part in p.parts],
         "warnings": [w.code for w in p.warnings],
         "warning_messages": [w.message for w in p.warnings],

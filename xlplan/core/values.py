@@ -49,6 +49,22 @@ class Parsed:
     first part). ``parts`` lists every number with its label so that the mark engine
     can pick the part whose unit matches the target. Scales and kanji multipliers are
     folded into ``value`` (``405，823千枚`` → 405823000, unit ``枚``).
+
+    ``parts`` holds every number of the cell in the order typed, the headline included
+    (a plain ``25人`` has one part), each with its label (``教員25名`` → label ``教員``).
+    ``label`` repeats the headline part's label (``【関係者向け】`` / ``（電子申請）``
+    before the number win over words typed in front of it, which go to ``note``).
+
+    Labelled counts (``県、52市町村、1林業事業体``: counts of different things listed with
+    ``、``) have no headline: ``value`` and ``unit`` are None, ``status`` is None and
+    ``parts`` lists each count; a bare word counts as 1 of itself (``県`` → Part(1, unit
+    ``県``, label ``県``)). The mark engine compares such cells part by part.
+
+    ``status`` is None for a number (or labelled counts); a cell without a number outside
+    brackets gets a status: ``NONE`` for ``－``/empty, ``UNDETERMINED``/``SUSPENDED`` for
+    their words, otherwise ``QUALITATIVE`` with ``words`` = the normalised text with line
+    breaks removed. Numbers inside brackets (``【参考…12.0％】``) are references, never
+    the headline, unless nothing but brackets was typed (``（100%）``).
     """
 
     text: str  # the cell as typed
@@ -67,6 +83,7 @@ class Parsed:
     words: str | None = None  # normalised text of a qualitative value (未整備, 全施設公開)
     intent: str | None = None  # "increase"/"decrease" for 増加を目指します / 減少を目指します
     note: str | None = None  # remaining annotation (試験課題数11, 県含む, 過去5年の平均値)
+    label: str | None = None  # label of the headline (教員, 関係者向け, 電子申請, 4～12月計)
     warnings: tuple[Warning, ...] = field(default=())
 
     @property
