@@ -13,6 +13,7 @@ from datetime import date
 from xlplan.core.compute import RowResult, cell_text
 from xlplan.core.findings import Finding, Level
 from xlplan.core.layout import DIRECTION_BY_WORD, DIRECTION_WORDS, Kind, columns_for
+from xlplan.core.marks import FLAG_MESSAGES
 from xlplan.core.model import RowData
 from xlplan.core.parse import same_unit
 from xlplan.core.settings import Settings
@@ -80,6 +81,13 @@ def check_row(row: RowData, result: RowResult, settings: Settings) -> list[Findi
                     f"「{name}」の{VALUE_LABEL[basis_key]}の単位「{v.unit}」が{VALUE_LABEL[other]}の単位「{o.unit}」と違います。",
                     "同じ単位で入力してください（入力ミスでなければ、理由を備考に書いてください）。")
                 break
+
+    # What the mark engine could not decide cleanly (a word value, a missing target …).
+    for flag in j.flags:
+        if flag != "units_differ":  # reported above as unit_mismatch, with the units
+            add(flag, Level.WARNING, basis_key,
+                f"「{name}」：{FLAG_MESSAGES.get(flag, flag)}（判定：{j.trend}／{j.mark}）。",
+                "値と目標を確認し、必要なら手動判定に理由を書いてください。")
 
     # As-of dates of the actual: inside the reporting year and not after the report date.
     actual = parsed.get("actual")
