@@ -75,3 +75,23 @@ def test_unchanged_template_gives_the_same_findings_twice(master: Path) -> None:
     b = check_file(master).findings
     assert [f.line() for f in a] == [f.line() for f in b]
     assert _cell_of(master, "4-2", "4-2-01", "ID") == "A4"
+
+
+def test_a_changed_value_not_yet_recomputed_shows_as_stale(master: Path) -> None:
+    assert not [f for f in check_file(master, write=False).findings if f.code.startswith("stale_")]
+    wb = load_workbook(master)
+    ws = wb[INPUT_SHEET["4-3"]]
+    heads = [c.value for c in ws[3]]
+    ws.cell(4, heads.index("令和2年度末見込値") + 1).value = "2回"  # 情報交換の場: 0 → 2 of 2
+    wb.save(master)
+    stale = {(f.code, f.cell) for f in check_file(master, write=False).findings
+             if f.code.startswith("stale_")}
+    assert stale == {("stale_mark", f"{_col(heads, '進捗率')}4")}  # ○ shown, ◎ due; ↗ unchanged
+    assert run_cli("recompute", master).returncode == 0
+    assert not [f for f in check_file(master, write=False).findings if f.code.startswith("stale_")]
+
+
+def test_finding_lines_are_one_line(master: Path) -> None:
+    res = run_cli("check", master, "--no-write")
+    lines = [ln for ln in res.stdout.splitlines() if ln.startswith("[")]
+    assert any("延15,3728人 （令和2年11月末）" in ln for ln in lines)

@@ -6,5 +6,5 @@ import argparse
 from typing import Any
 
 
-def add_commands(sub: "argparse._SubParsersAction[Any]") -> None:
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     """Register this feature's subcommands (none yet)."""

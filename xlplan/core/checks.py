@@ -135,6 +135,16 @@ def check_row(row: RowData, result: RowResult, settings: Settings) -> list[Findi
             f"「{name}」の判定は手動判定「{m_ov}」です（計算では「{j.mark}」）。理由：{row.text('override_reason') or '（なし）'}",
             "手動判定が今も妥当か確認してください。")
 
+    # The shown columns as they are in the workbook, against what they should be now.
+    for key in ("trend", "mark"):
+        if key in row.addr:
+            shown, due = row.text(key), cell_text(result.values[key])
+            if shown != due:
+                add("stale_" + key, Level.WARNING, key,
+                    f"「{name}」の表示中の{'矢印' if key == 'trend' else '判定'}「{shown or '（空欄）'}」が"
+                    f"現在の入力による結果「{due}」と違います。",
+                    "「判定を再計算」（xlplan recompute）を実行してください。")
+
     # Direction: an unknown word is an error; a blank one is inferred and said so.
     d = row.text("direction")
     if d and d not in DIRECTION_BY_WORD:

@@ -39,7 +39,8 @@ class Finding:
     def line(self) -> str:
         """One line for the terminal: level, code, place, message, fix."""
         where = self.where or "-"
-        return f"[{self.level.ja}/{self.code}] {where} {self.message} → {self.fix}"
+        text = f"{self.message} → {self.fix}".replace("\r", "").replace("\n", " ")
+        return f"[{self.level.ja}/{self.code}] {where} {text}"
 
 
 def has_errors(findings: list[Finding]) -> bool:
