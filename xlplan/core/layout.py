@@ -29,6 +29,7 @@ CHECK_SHEET = "チェック結果"
 SUMMARY_SHEET = "集計"
 CHANGES_SHEET = "変更履歴"
 HISTORY_SHEET = "過去実績"
+TARGETS_SHEET = "目標変更履歴"
 META_SHEET = "_xlplan"  # hidden: template version and issue stamps
 
 TITLE = {
@@ -97,7 +98,8 @@ COLUMNS: tuple[Column, ...] = (
     _c("indicator", "成果指標", Kind.TEXT, 22, required=True),
     _c("direction", "方向", Kind.CHOICE, 7),
     _c("owner", "担当課", Kind.TEXT, 10),
-    _c("baseline", "基準値（{base}）", Kind.VALUE, 16, required=True, editable_by_staff=True),
+    # Baselines and targets are fixed by the plan: merge never takes them from staff copies.
+    _c("baseline", "基準値（{base}）", Kind.VALUE, 16, required=True),
     _c("actual", "{fy}実績値", Kind.VALUE, 16, required=True, editable_by_staff=True),
     _c("projection", "{fy}末見込値", Kind.VALUE, 16, required=True, editable_by_staff=True),
     _c("basis", "見込値の算出根拠", Kind.TEXT, 20, editable_by_staff=True),
