@@ -8,57 +8,25 @@ formulas and VBA.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
-from typing import Any
-
 from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.protection import SheetProtection
 
 from xlplan.book import styles
-from xlplan.core.findings import Finding, Level
+from xlplan.core.findings import Finding
 from xlplan.core.layout import SETTINGS_SHEET, layout_headings
-from xlplan.core.settings import MarkLabels, Settings
+from xlplan.core.settings import Settings
+from xlplan.core.settings_grid import SETTING_ITEMS, setting_value, settings_from_grid
 
-
-@dataclass(frozen=True)
-class Item:
-    field: str  # Settings field or "labels.<MarkLabels field>"
-    label: str
-    help: str
-    kind: str  # "year", "date", "rate", "text"
-
-
-ITEMS: tuple[Item, ...] = (
-    Item("fiscal_year", "報告年度（西暦）", "2020 = 令和2年度（2020年4月～2021年3月）", "year"),
-    Item("report_date", "報告日", "実績値の時点がこの日より後なら、チェックで指摘します。", "date"),
-    Item("baseline_year", "基準値の年度（西暦）", "見出し「基準値（令和元年度）」の年度", "year"),
-    Item("mid_year", "中間目標の年度（西暦）", "見出し「中間目標（令和2年度達成見込）」の年度", "year"),
-    Item("final_year", "最終目標の年度（西暦）", "見出し「最終目標（令和3年度）」の年度", "year"),
-    Item("threshold_full", "◎の基準（進捗率がこの値以上）", "進捗率 =（評価値－基準値）÷（最終目標－基準値）", "rate"),
-    Item("threshold_half", "○の基準（進捗率がこの値以上）", "この値未満で0%を超えると△", "rate"),
-    Item("labels.full", "記号：目標達成", "進捗率が◎の基準以上", "text"),
-    Item("labels.half", "記号：50%以上進捗", "進捗率が○の基準以上", "text"),
-    Item("labels.some", "記号：50%未満進捗", "進捗率が0%を超え○の基準未満", "text"),
-    Item("labels.none", "記号：増減なし", "評価値が基準値と同じ", "text"),
-    Item("labels.worse", "記号：減少", "評価値が基準値より悪化", "text"),
-    Item("labels.reached", "記号：中間目標到達", "資料4-1", "text"),
-    Item("labels.missed", "記号：中間目標未到達", "資料4-1", "text"),
-    Item("labels.unknown", "記号：不明", "見込値も実績値もない", "text"),
-    Item("labels.suspended", "記号：進捗管理の停止", "進捗管理を停止している指標", "text"),
-)
+ITEMS = SETTING_ITEMS  # the items live in the pure core, shared with the ribbon
 
 NAME_PREFIX = "xlplan_"
 VALUE_COL = 2
 FIRST_ROW = 3
 
 
-def _get(settings: Settings, field: str) -> Any:
-    if field.startswith("labels."):
-        return getattr(settings.labels, field.split(".", 1)[1])
-    return getattr(settings, field)
+_get = setting_value
 
 
 def write_settings_sheet(wb: Workbook, settings: Settings) -> None:
@@ -103,92 +71,5 @@ def write_settings_sheet(wb: Workbook, settings: Settings) -> None:
 
 def read_settings(wb: Workbook) -> tuple[Settings, list[Finding]]:
     """Settings from the 設定 sheet; defaults (with a finding) for anything missing or bad."""
-    findings: list[Finding] = []
-    defaults = Settings()
-    if SETTINGS_SHEET not in wb.sheetnames:
-        findings.append(Finding(
-            "settings_missing", Level.ERROR, SETTINGS_SHEET, "",
-            "「設定」シートがありません。既定値（令和2年度）で判定しました。",
-            "テンプレートから「設定」シートをコピーしてください。"))
-        return defaults, findings
-    ws = wb[SETTINGS_SHEET]
-    by_label = {}
-    for r in range(1, ws.max_row + 1):
-        label = ws.cell(r, 1).value
-        if isinstance(label, str):
-            by_label[label.strip()] = r
-    top: dict[str, Any] = {}
-    labels: dict[str, Any] = {}
-    for item in ITEMS:
-        found = by_label.get(item.label)
-        default = _get(defaults, item.field)
-        if found is None:
-            findings.append(Finding(
-                "settings_item_missing", Level.WARNING, SETTINGS_SHEET, "",
-                f"設定「{item.label}」の行がありません。既定値 {default} を使いました。",
-                "テンプレートの「設定」シートから行をコピーしてください。"))
-            continue
-        r = found
-        raw = ws.cell(r, VALUE_COL).value
-        value, ok = _coerce(raw, item.kind)
-        if not ok:
-            findings.append(Finding(
-                "settings_value_invalid", Level.ERROR, SETTINGS_SHEET, f"B{r}",
-                f"設定「{item.label}」の値「{raw}」を読めません。既定値 {default} を使いました。",
-                _fix_hint(item.kind)))
-            continue
-        if item.field.startswith("labels."):
-            labels[item.field.split(".", 1)[1]] = value
-        else:
-            top[item.field] = value
-    settings = replace(defaults, **top, labels=replace(defaults.labels, **labels))
-    if not settings.threshold_half < settings.threshold_full:
-        findings.append(Finding(
-            "settings_threshold_order", Level.ERROR, SETTINGS_SHEET, "B8",
-            "○の基準が◎の基準以上になっています。",
-            "○の基準は◎の基準より小さい値（例：50%と100%）にしてください。"))
-    return settings, findings
-
-
-def _coerce(raw: Any, kind: str) -> tuple[Any, bool]:
-    if kind == "year":
-        if isinstance(raw, (int, float)) and float(raw).is_integer() and 1989 <= raw <= 2200:
-            return int(raw), True
-        if isinstance(raw, str) and raw.strip().isdigit():
-            return _coerce(int(raw.strip()), kind)
-        return None, False
-    if kind == "date":
-        if isinstance(raw, datetime):
-            return raw.date(), True
-        if isinstance(raw, date):
-            return raw, True
-        if isinstance(raw, str):
-            try:
-                return datetime.strptime(raw.strip().replace("-", "/"), "%Y/%m/%d").date(), True
-            except ValueError:
-                return None, False
-        return None, False
-    if kind == "rate":
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            return float(raw), True
-        if isinstance(raw, str) and raw.strip().endswith("%"):
-            try:
-                return float(raw.strip()[:-1]) / 100, True
-            except ValueError:
-                return None, False
-        return None, False
-    if isinstance(raw, str) and raw.strip():
-        return raw.strip(), True
-    return None, False
-
-
-def _fix_hint(kind: str) -> str:
-    return {
-        "year": "西暦の4桁の数字（例：2020）を入力してください。",
-        "date": "日付（例：2021/3/1）を入力してください。",
-        "rate": "百分率（例：50%）を入力してください。",
-        "text": "記号を1つ入力してください（空欄にはできません）。",
-    }[kind]
-
-
-SETTINGS_FIELDS = {f.name for f in fields(Settings)} | {f"labels.{f.name}" for f in fields(MarkLabels)}
+    grid = list(wb[SETTINGS_SHEET].iter_rows(values_only=True)) if SETTINGS_SHEET in wb.sheetnames else None
+    return settings_from_grid(grid)

@@ -261,5 +261,6 @@ def write_template(path: Path) -> Path:
     from xlplan.book.io import atomic_save
 
     wb = build_template()
+    path.parent.mkdir(parents=True, exist_ok=True)
     atomic_save(wb, path)
     return path

@@ -1,0 +1,255 @@
+Attribute VB_Name = "XlplanRibbon"
+' xlplan: the ribbon tab "ICT" (macros/ribbon.xml) and what its buttons run.
+'
+' Keep this file ASCII: the VBA editor imports it with the system code page. The
+' Japanese messages below are hex code points, decoded by Ja(); xlplan/addin.py holds
+' the same texts and a test keeps both in step.
+'
+' Every button calls XlplanRun with its tag (check, recompute, render, update). The tag
+' goes to Python as xlplan.excel.run('<tag>'), or, when the add-in's SERVER_URL setting
+' is filled in, to the xlwings Server endpoint <SERVER_URL>/xlplan/<tag>.
+'
+' Security: every setting comes from this add-in's own sheet (ThisWorkbook), never from
+' the workbook that is open. Python runs in isolated mode (-I): no PYTHON* environment
+' variables, no user site-packages, and neither the current folder nor the workbook's
+' folder on sys.path, so a look-alike xlplan.py beside a received workbook is never
+' imported. xlwings' own RunPython is deliberately not used: it reads its settings from
+' a "<project>.conf" sheet of the active workbook first.
+Option Explicit
+
+Private Const CONF_SHEET As String = "xlplan.conf"
+Private Const ACTIONS As String = "|check|recompute|render|update|"
+Private Const WAIT_ON_RETURN As Boolean = True
+Private Const HIDDEN_WINDOW As Integer = 0
+
+Private Const MSG_TITLE As String = "0049 0043 0054 9032 6357"
+Private Const MSG_NO_BOOK As String = "30D6 30C3 30AF 3092 958B 3044 3066 304B 3089 5B9F 884C 3057 3066 304F 3060 3055 3044 3002"
+Private Const MSG_UNKNOWN As String = "3053 306E 30DC 30BF 30F3 306B 306F 5BFE 5FDC 3059 308B 51E6 7406 304C 3042 308A 307E 305B 3093 3002"
+Private Const MSG_NO_PYTHON As String = "0050 0079 0074 0068 006F 006E 304C 898B 3064 304B 308A 307E 305B 3093 3002 0078 006C 0070 006C 0061 006E 002E 0078 006C 0061 006D 0020 306E 8A2D 5B9A FF08 0049 004E 0054 0045 0052 0050 0052 0045 0054 0045 0052 005F 0057 0049 004E FF09 3092 4E8B 52D9 5C40 306B 78BA 8A8D 3057 3066 304F 3060 3055 3044 3002"
+Private Const MSG_FAILED As String = "0050 0079 0074 0068 006F 006E 306E 5B9F 884C 306B 5931 6557 3057 307E 3057 305F 3002 6B21 306E 5185 5BB9 3092 4E8B 52D9 5C40 306B 77E5 3089 305B 3066 304F 3060 3055 3044 3002"
+Private Const MSG_CONF As String = "3053 306E 30D6 30C3 30AF 306B 306F 8A2D 5B9A 30B7 30FC 30C8 FF08 002E 0063 006F 006E 0066 FF09 307E 305F 306F 8A2D 5B9A 30D5 30A1 30A4 30EB 304C 4ED8 3044 3066 3044 308B 305F 3081 3001 5B9F 884C 3092 4E2D 6B62 3057 307E 3057 305F 3002 4E8B 52D9 5C40 306B 78BA 8A8D 3057 3066 304F 3060 3055 3044 3002"
+
+Private savedProtection As Object ' Scripting.Dictionary: "book!sheet" -> Allow* flags
+
+' ---------------------------------------------------------------- ribbon callback
+
+Public Sub XlplanRun(control As IRibbonControl)
+    Dim action As String, url As String
+    action = control.Tag
+    If InStr(ACTIONS, "|" & action & "|") = 0 Or Len(action) = 0 Then
+        MsgBox Ja(MSG_UNKNOWN) & vbLf & "(unknown action: " & action & ")", vbCritical, Ja(MSG_TITLE)
+        Exit Sub
+    End If
+    If ActiveWorkbook Is Nothing Then
+        MsgBox Ja(MSG_NO_BOOK), vbExclamation, Ja(MSG_TITLE)
+        Exit Sub
+    End If
+    url = AddinSetting("SERVER_URL")
+    If url = "" Then
+        XlplanRunPython action
+    Else
+        XlplanRunServer url, action
+    End If
+End Sub
+
+' ---------------------------------------------------------------- desktop: RunPython
+
+Public Function XlplanRunPython(action As String) As Long
+    Dim sh As Object, interpreter As String, pyPath As String, logFile As String
+    Dim cmd As String, exitCode As Long
+    Set sh = CreateObject("WScript.Shell")
+    interpreter = sh.ExpandEnvironmentStrings(AddinSetting("INTERPRETER_WIN"))
+    If interpreter = "" Or Dir(interpreter) = "" Then
+        MsgBox Ja(MSG_NO_PYTHON) & vbLf & "(interpreter not found: " & interpreter & ")", vbCritical, Ja(MSG_TITLE)
+        XlplanRunPython = -1
+        Exit Function
+    End If
+    pyPath = sh.ExpandEnvironmentStrings(AddinSetting("PYTHONPATH"))
+    logFile = Environ("TEMP") & "\xlplan-" & Format(Now, "yyyymmdd-hhnnss") & ".log"
+    ' The same command line that tests/excel/test_security.py runs on Linux.
+    cmd = "cmd.exe /C cd /d """ & ParentFolder(interpreter) & """ && """ & interpreter & """ -I -B -c " & _
+          """import sys; sys.path[0:0] = [p for p in sys.argv[1].split(';') if p]; " & _
+          "import xlplan.excel; xlplan.excel.run('" & action & "')"" """ & pyPath & """" & _
+          " --wb=""" & ActiveWorkbook.Name & """ --from_xl=1" & _
+          " --app=""" & Application.Path & "\" & Application.Name & """" & _
+          " --hwnd=""" & Application.Hwnd & """ 2> """ & logFile & """"
+    exitCode = sh.Run(cmd, HIDDEN_WINDOW, WAIT_ON_RETURN)
+    If exitCode <> 0 Then
+        MsgBox Ja(MSG_FAILED) & vbLf & vbLf & ReadText(logFile), vbCritical, Ja(MSG_TITLE)
+    End If
+    On Error Resume Next
+    Kill logFile
+    On Error GoTo 0
+    XlplanRunPython = exitCode
+End Function
+
+' ---------------------------------------------------------------- fallback: xlwings Server
+
+Public Sub XlplanRunServer(url As String, action As String)
+    Dim timeout As Long
+    ' xlwings' client reads proxy settings through GetConfig, which looks at a conf sheet
+    ' or conf file of the active workbook first: refuse such a workbook.
+    If CarriesConfig(ActiveWorkbook) Then
+        MsgBox Ja(MSG_CONF), vbCritical, Ja(MSG_TITLE)
+        Exit Sub
+    End If
+    timeout = CLng(Val(AddinSetting("TIMEOUT")))
+    If timeout <= 0 Then timeout = 60000
+    RunServerPython url & "/xlplan/" & action, auth:=AddinSetting("AUTH"), timeout:=timeout, _
+        enableAutoProxy:="False", insecure:="False", followRedirects:="False"
+End Sub
+
+Private Function CarriesConfig(wb As Workbook) As Boolean
+    Dim sht As Object
+    For Each sht In wb.Sheets
+        If LCase$(Right$(sht.Name, 5)) = ".conf" Then
+            CarriesConfig = True
+            Exit Function
+        End If
+    Next sht
+    If wb.Path <> "" And InStr(wb.Path, "://") = 0 Then
+        If Dir(wb.Path & "\*.conf") <> "" Then CarriesConfig = True
+    End If
+End Function
+
+' ---------------------------------------------------------------- macros Python calls
+
+' The input sheets are protected; Python unprotects a sheet right before writing it and
+' protects it again right after, with the same permissions.
+Public Sub XlplanUnprotectSheet(wb As Workbook, sheetName As String)
+    Dim ws As Worksheet
+    Set ws = wb.Worksheets(sheetName)
+    If Not ws.ProtectContents Then Exit Sub
+    If savedProtection Is Nothing Then Set savedProtection = CreateObject("Scripting.Dictionary")
+    With ws.Protection
+        savedProtection(wb.Name & "!" & sheetName) = Array(.AllowFormattingCells, _
+            .AllowFormattingColumns, .AllowFormattingRows, .AllowInsertingColumns, _
+            .AllowInsertingRows, .AllowInsertingHyperlinks, .AllowDeletingColumns, _
+            .AllowDeletingRows, .AllowSorting, .AllowFiltering, .AllowUsingPivotTables)
+    End With
+    ws.Unprotect
+End Sub
+
+Public Sub XlplanProtectSheet(wb As Workbook, sheetName As String)
+    Dim key As String, f As Variant
+    key = wb.Name & "!" & sheetName
+    If savedProtection Is Nothing Then Exit Sub
+    If Not savedProtection.Exists(key) Then Exit Sub
+    f = savedProtection(key)
+    wb.Worksheets(sheetName).Protect DrawingObjects:=True, Contents:=True, Scenarios:=True, _
+        AllowFormattingCells:=f(0), AllowFormattingColumns:=f(1), AllowFormattingRows:=f(2), _
+        AllowInsertingColumns:=f(3), AllowInsertingRows:=f(4), AllowInsertingHyperlinks:=f(5), _
+        AllowDeletingColumns:=f(6), AllowDeletingRows:=f(7), AllowSorting:=f(8), _
+        AllowFiltering:=f(9), AllowUsingPivotTables:=f(10)
+    savedProtection.Remove key
+End Sub
+
+' Merges, row heights, page breaks and mark colours of a report sheet, one operation per
+' line (fields separated by tabs; see LAYOUT_OPS in xlplan/book/xw_book.py). Done here,
+' inside Excel, so that Python makes one call per sheet however many rows there are.
+Public Sub XlplanApplyLayout(wb As Workbook, sheetName As String, spec As String)
+    Dim ws As Worksheet, ops() As String, f() As String, i As Long, alerts As Boolean
+    Set ws = wb.Worksheets(sheetName)
+    alerts = Application.DisplayAlerts
+    Application.DisplayAlerts = False
+    ops = Split(spec, vbLf)
+    For i = LBound(ops) To UBound(ops)
+        If Len(ops(i)) > 0 Then
+            f = Split(ops(i), vbTab)
+            Select Case f(0)
+            Case "U": ws.Range(f(1)).UnMerge
+            Case "M": ws.Range(f(1)).Merge
+            Case "V"
+                With ws.Range(f(1))
+                    .Orientation = xlVertical
+                    .HorizontalAlignment = xlCenter
+                    .VerticalAlignment = xlCenter
+                End With
+            Case "H": ws.Rows(CLng(f(1))).RowHeight = Val(f(2))
+            Case "P": ws.ResetAllPageBreaks
+            Case "B": ws.HPageBreaks.Add Before:=ws.Rows(CLng(f(1)) + 1)
+            Case "K"
+                With ws.Range(f(1))
+                    .Interior.Color = HexColor(f(2))
+                    .Font.Color = HexColor(f(3))
+                    .Font.Size = Val(f(4))
+                    .Font.Bold = True
+                    .HorizontalAlignment = xlCenter
+                    .VerticalAlignment = xlCenter
+                End With
+            Case "C": ws.Range(f(1)).Font.Color = HexColor(f(2))
+            Case "G"
+                With ws.Range(f(1))
+                    .Borders.LineStyle = xlContinuous
+                    .Borders.Weight = xlThin
+                    .WrapText = True
+                End With
+            Case "L": ws.Range(f(1)).Interior.Color = HexColor(f(2))
+            Case "F"
+                ws.Range(f(1)).Font.Size = Val(f(2))
+                ws.Range(f(1)).Font.Bold = (f(3) = "1")
+            Case "N": ws.Range(f(1)).NumberFormat = f(2)
+            Case "A": ws.PageSetup.PrintArea = f(1)
+            Case "W": ws.Columns(CLng(f(1))).ColumnWidth = Val(f(2))
+            Case "T": ws.PageSetup.PrintTitleRows = f(1)
+            Case "O": ws.PageSetup.CenterFooter = f(1)
+            Case "S"
+                With ws.PageSetup
+                    If f(1) = "A3" Then .PaperSize = xlPaperA3 Else .PaperSize = xlPaperA4
+                    If f(2) = "landscape" Then .Orientation = xlLandscape Else .Orientation = xlPortrait
+                    .Zoom = False
+                    .FitToPagesWide = 1
+                    .FitToPagesTall = False
+                End With
+            Case Else
+                Application.DisplayAlerts = alerts
+                Err.Raise vbObjectError + 601, "XlplanApplyLayout", "unknown layout operation: " & f(0)
+            End Select
+        End If
+    Next i
+    Application.DisplayAlerts = alerts
+End Sub
+
+' ---------------------------------------------------------------- helpers
+
+Private Function AddinSetting(key As String) As String
+    ' Column A holds the key, column B the value, on this add-in's own settings sheet.
+    Dim ws As Worksheet, r As Long
+    On Error GoTo missing
+    Set ws = ThisWorkbook.Worksheets(CONF_SHEET)
+    On Error GoTo 0
+    For r = 1 To ws.Cells(ws.Rows.Count, 1).End(xlUp).Row
+        If UCase$(Trim$(CStr(ws.Cells(r, 1).Value))) = UCase$(key) Then
+            AddinSetting = Trim$(CStr(ws.Cells(r, 2).Value))
+            Exit Function
+        End If
+    Next r
+missing:
+    AddinSetting = ""
+End Function
+
+Private Function Ja(codes As String) As String
+    Dim parts() As String, i As Long, s As String
+    parts = Split(codes, " ")
+    For i = LBound(parts) To UBound(parts)
+        s = s & ChrW$(CLng("&H" & parts(i)))
+    Next i
+    Ja = s
+End Function
+
+Private Function HexColor(rrggbb As String) As Long
+    HexColor = RGB(CLng("&H" & Mid$(rrggbb, 1, 2)), CLng("&H" & Mid$(rrggbb, 3, 2)), _
+                   CLng("&H" & Mid$(rrggbb, 5, 2)))
+End Function
+
+Private Function ParentFolder(path As String) As String
+    ParentFolder = Left$(path, InStrRev(path, "\") - 1)
+End Function
+
+Private Function ReadText(path As String) As String
+    On Error GoTo failed
+    ReadText = CreateObject("Scripting.FileSystemObject").OpenTextFile(path, 1).ReadAll
+    Exit Function
+failed:
+    ReadText = "(no log: " & path & ")"
+End Function
