@@ -1,4 +1,5 @@
-"""The README's main job: check, recompute (and render) the shipped workbook into out/."""
+"""The README's main job: check, recompute and render the shipped workbook into out/,
+and write the PDF the meeting reads when LibreOffice is installed."""
 
 from __future__ import annotations
 
@@ -12,21 +13,37 @@ TEMPLATE = Path(__file__).resolve().parent.parent / "workbook" / "資料4_templa
 
 
 def run_demo(out_dir: str | Path = "out") -> int:
+    from xlplan.pdf import INSTALL_HINT, export_pdf, find_soffice
+    from xlplan.render import render_file
     from xlplan.workflow import check_file, recompute_file
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     target = out / "資料4.xlsx"
     shutil.copy2(TEMPLATE, target)
-    print(f"1/2 チェック / check: {target}")
+    print(f"1/4 チェック / check: {target}")
     checked = check_file(target)
     for f in checked.findings:
         if f.level is not Level.INFO:
             print("   " + f.line())
     print("   " + summary_line(checked.findings))
-    print("2/2 判定を再計算 / recompute")
+    print("2/4 判定を再計算 / recompute")
     done = recompute_file(target)
     print(f"   {done.changed_cells}セル更新 / cells changed")
+    print("3/4 資料と集計を作成 / render 資料4-1・4-2・4-3・集計")
+    rendered = render_file(target)
+    for name, pages in rendered.pages.items():
+        print(f"   {name}：{rendered.indicators[name]}指標、{pages}ページ")
+    pdf = out / "資料4.pdf"
+    if find_soffice() is None:
+        print("4/4 PDF：LibreOfficeがないため作成しませんでした / skipped, LibreOffice not found")
+        print("   " + INSTALL_HINT)
+    else:
+        print(f"4/4 PDF / export: {pdf}")
+        export_pdf(target, pdf)
     print(f"結果 / result: {target.resolve()}")
-    print(f"  チェック結果はシート「チェック結果」にあります。バックアップ: {out.resolve() / 'backup'}")
+    if pdf.exists():
+        print(f"PDF: {pdf.resolve()}")
+    print(f"  チェック結果はシート「チェック結果」、集計はシート「集計」にあります。"
+          f"バックアップ: {out.resolve() / 'backup'}")
     return 0

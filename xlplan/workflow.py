@@ -13,6 +13,7 @@ from typing import Any
 from xlplan.book.check_sheet import write_check_sheet
 from xlplan.book.io import check_writable, open_workbook, save_master
 from xlplan.book.master import Master, compute_all, read_master, recompute
+from xlplan.book.report_sheets import report_edit_findings
 from xlplan.core.checks import check_rows
 from xlplan.core.compute import RowResult, cell_text
 from xlplan.core.findings import Finding
@@ -49,7 +50,9 @@ def check_file(path: Path | str, *, write: bool = True, out: Path | str | None =
         check_writable(target)
     wb = open_workbook(path)
     master = read_master(wb, path)
-    findings = run_checks(master)
+    results = compute_all(master)
+    findings = run_checks(master, results)
+    findings += report_edit_findings(wb, master, results)
     if not write:
         return Outcome(path, _with_file(findings, path))
     write_check_sheet(wb, findings)
