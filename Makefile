@@ -1,5 +1,5 @@
 # The two commands a new user needs (see README):
-#   make demo   check, recompute and render the shipped workbook; prints where the result is
+#   make demo   check, recompute and render the shipped workbook (and its PDF); prints where
 #   make test   lint, type checks and every test
 .PHONY: setup demo test lint bench template
 
@@ -20,6 +20,10 @@ test: lint
 
 bench: setup
 	$(PY) benchmarks/bench_core.py
+	$(PY) benchmarks/bench_recompute.py
+	$(PY) benchmarks/bench_render.py
+	$(PY) benchmarks/bench_merge.py
+	$(PY) benchmarks/bench_excel.py
 
 template: setup
 	$(PY) -m xlplan template workbook/資料4_template.xlsx

@@ -89,3 +89,21 @@ def test_edited_and_moved_rows_keep_what_was_typed(master: Path) -> None:
     mark = ws2.cell(target_row, heads.index("進捗率") + 1).value
     trend = ws2.cell(target_row, heads.index("基準値に対する令和2年度の見込値（実績値）") + 1).value
     assert (trend, mark) == ("↗", "◎")  # t == b and better → ◎ (domain.md rule 4)
+
+
+def test_in_place_write_keeps_the_file_permissions(master: Path) -> None:
+    _blank_computed(master)
+    master.chmod(0o664)
+    assert run_cli("recompute", master).returncode == 0
+    assert master.stat().st_mode & 0o777 == 0o664
+
+
+def test_a_new_output_file_gets_ordinary_permissions(master: Path, tmp_path: Path) -> None:
+    import os
+
+    _blank_computed(master)
+    out = tmp_path / "new.xlsx"
+    assert run_cli("recompute", master, "-o", out).returncode == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask

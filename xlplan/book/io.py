@@ -150,6 +150,9 @@ def atomic_save(wb: Workbook, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".xlplan-", suffix=".xlsx.tmp", dir=path.parent)
     os.close(fd)
     try:
+        # mkstemp makes the file private (0600); keep the master's own permissions, or
+        # give a new file the usual ones, so a shared folder stays shared.
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else _default_mode())
         wb.save(tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
@@ -157,6 +160,12 @@ def atomic_save(wb: Workbook, path: Path) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def save_master(wb: Workbook, source: Path, out: Path | None = None) -> tuple[Path, Path | None]:
