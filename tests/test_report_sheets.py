@@ -19,14 +19,16 @@ from tests.helpers import input_cells
 from xlplan.book import styles
 from xlplan.book.io import BookError, lock_file
 from xlplan.book.master import read_master
+from xlplan.book.meta import meta_drop, meta_ws
 from xlplan.book.report_sheets import (
     REPORT_NAMES,
     build_layouts,
-    fingerprint_name,
     report_edit_findings,
+    stored_fingerprint,
 )
 from xlplan.core.findings import Level
-from xlplan.core.layout import INPUT_SHEET, REPORT_SHEET, SHEETS, SUMMARY_SHEET
+from xlplan.core.layout import INPUT_SHEET, META_SHEET, REPORT_SHEET, SHEETS, SUMMARY_SHEET
+from xlplan.core.meta import report_fp_label
 from xlplan.render import render_file
 from xlplan.seed import seed_rows
 
@@ -200,10 +202,42 @@ def test_edit_of_input_makes_the_report_stale_not_edited(rendered: Path) -> None
 
 def test_a_report_sheet_without_fingerprint_is_compared_cell_by_cell(rendered: Path) -> None:
     wb = load_workbook(rendered)
-    del wb.defined_names[fingerprint_name("資料4-1")]
+    meta_drop(meta_ws(wb), lambda label: label == report_fp_label("資料4-1"))
     wb["資料4-1"]["A1"] = "差し替えたタイトル"
     found = report_edit_findings(wb)
     assert [(f.code, f.sheet, f.cell) for f in found] == [("report_edited", "資料4-1", "A1")]
+
+
+def test_fingerprints_are_rows_of_the_meta_sheet(rendered: Path) -> None:
+    """One ``_xlplan`` row per report sheet (label in A, hex hash in B), no defined names."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    def fp_rows(path: Path) -> list[tuple[int, object, object]]:
+        ws = load_workbook(path)[META_SHEET]
+        return [(c.row, c.value, ws.cell(c.row, 2).value) for c in ws["A"]
+                if str(c.value or "").startswith("report_fp.")]
+
+    rows = fp_rows(rendered)
+    assert [label for _, label, _ in rows] == [f"report_fp.{n}" for n in REPORT_NAMES]
+    assert [r for r, _, _ in rows] == list(range(rows[0][0], rows[0][0] + len(REPORT_NAMES)))
+    wb = load_workbook(rendered)
+    for _, label, value in rows:
+        assert isinstance(value, str) and len(value) == 32 and int(value, 16) >= 0
+        assert stored_fingerprint(wb, str(label).removeprefix("report_fp.")) == value
+    assert not [n for n in wb.defined_names if "report_fp" in n]
+    # A file rendered by an older xlplan held them as defined names: render drops those.
+    wb.defined_names["xlplan_report_fp_4_1"] = DefinedName("xlplan_report_fp_4_1",
+                                                           attr_text='"0123"')
+    ws = wb["4-3入力"]
+    m = read_master(wb)
+    row = next(r for r in m.sheets["4-3"].rows if r.id == "4-3-02")
+    ws[row.addr["status_text"]] = "新しい取組状況"
+    wb.save(rendered)
+    render_file(rendered)
+    again = fp_rows(rendered)  # rewritten in place: same rows, no second set
+    assert [(r, label) for r, label, _ in again] == [(r, label) for r, label, _ in rows]
+    assert [v for *_, v in again] != [v for *_, v in rows]
+    assert not [n for n in load_workbook(rendered).defined_names if "report_fp" in n]
 
 
 def test_summary_sheet_and_native_chart(rendered: Path, tmp_path: Path) -> None:

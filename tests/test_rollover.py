@@ -15,6 +15,7 @@ from xlplan.book.settings_sheet import read_settings
 from xlplan.cli import main
 from xlplan.core import merge as core
 from xlplan.core.layout import INPUT_SHEET, META_SHEET, TABLE_NAME, Kind, columns_for
+from xlplan.render import render_file
 from xlplan.roundtrip import (
     CHANGES,
     CLEAR_KEYS,
@@ -24,6 +25,7 @@ from xlplan.roundtrip import (
     merge_into_master,
     rollover_master,
 )
+from xlplan.workflow import check_file
 
 T2 = datetime(2021, 4, 2, 10, 0, 0)
 CARRIED = [c.key for s in ("4-1", "4-2", "4-3") for c in columns_for(s)
@@ -82,6 +84,37 @@ def test_rollover_moves_the_year_and_archives_this_years_values(tmp_path: Path) 
     assert recompute(read_master(open_workbook(new))).changed_cells == 0
     recs = CHANGES.records(wb)
     assert [r["action"] for r in recs] == ["年度更新"]
+
+
+def _printed_marks(path: Path, tab: str) -> dict[str, object]:
+    """ID → the mark printed on a report sheet (the 進捗率 column)."""
+    ws = load_workbook(path)[tab]
+    heads = [c.value for c in ws[3]]
+    id_col = heads.index("ID") + 1
+    mark_col = next(i for i, h in enumerate(heads, start=1) if str(h).startswith("進捗率"))
+    return {str(ws.cell(r, id_col).value): ws.cell(r, mark_col).value
+            for r in range(4, ws.max_row + 1) if ws.cell(r, id_col).value}
+
+
+def test_rollover_renders_the_report_sheets_for_the_new_year(tmp_path: Path) -> None:
+    master = new_master(tmp_path)
+    render_file(master)
+    last_year = _printed_marks(master, "資料4-2")
+    new = tmp_path / "資料4_令和3年度.xlsx"
+    rollover_master(master, 2021, new, now=T2)
+
+    ws = load_workbook(new)["資料4-2"]
+    heads = [str(c.value) for c in ws[3] if c.value is not None]
+    assert "令和3年度実績値" in heads and "令和3年度末見込値" in heads
+    assert "基準値に対する令和3年度の見込値（実績値）" in heads
+    assert not any("令和2年度" in h for h in heads)  # nothing left of last year's report
+    # Its marks are the new master's, computed from the new (cleared) input.
+    inputs = {r.id: r.values["mark"] for r in read_master(open_workbook(new)).sheets["4-2"].rows}
+    printed = _printed_marks(new, "資料4-2")
+    assert printed == inputs
+    assert printed != last_year
+    # Consistent: `xlplan check` finds neither hand edits nor stale report sheets.
+    assert [f for f in check_file(new, write=False).findings if f.code.startswith("report_")] == []
 
 
 def test_new_master_has_a_new_identity_and_refuses_last_years_copies(tmp_path: Path) -> None:

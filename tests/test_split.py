@@ -186,12 +186,16 @@ def test_copies_of_a_rendered_master_leave_the_printed_reports_behind(tmp_path: 
     wb = load_workbook(master)
     reports = [*REPORT_SHEET.values(), SUMMARY_SHEET]
     assert set(reports) <= set(wb.sheetnames)
+    assert [c.value for c in wb[META_SHEET]["A"] if str(c.value).startswith("report_fp.")] == \
+        [f"report_fp.{t}" for t in reports]
     before = {t: cells(wb, skip_sheets=[s for s in wb.sheetnames if s != t]) for t in reports}
     res = split_master(master, tmp_path / "out", by="sheet", now=T0)
     for f in res.files:
         copy = load_workbook(f.path)
         assert not set(reports) & set(copy.sheetnames)
         assert not [n for n in copy.defined_names if n.startswith("xlplan_report_fp_")]
+        meta = [str(c.value) for c in copy[META_SHEET]["A"] if c.value is not None]
+        assert not [label for label in meta if label.startswith("report_fp.")]
         assert open_workbook(f.path) is not None
     after = load_workbook(master)
     for t in reports:  # the master's printed reports are untouched

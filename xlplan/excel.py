@@ -43,11 +43,14 @@ from xlplan.book.xw_book import (
     plan_recompute,
     plan_reports,
     read_master,
+    report_check,
+    report_layouts,
     rows_after_recompute,
 )
 from xlplan.core.checks import check_rows
 from xlplan.core.findings import Finding, Level
 from xlplan.core.layout import CHECK_SHEET
+from xlplan.core.report import Reports
 
 # Button tag → the label on the ribbon (and in messages). The ribbon XML and the server's
 # routes are checked against this table by the tests.
@@ -112,9 +115,18 @@ def plan_action(action: str, book: Any) -> ActionResult:
         plan.extend(rec)
         lines.append(_recompute_text(rec))
         rows = rows_after_recompute(xm, rec, results)
+    reports: Reports | None = None
+
+    def layouts() -> Reports:  # laid out once, for the check and the report alike
+        nonlocal reports
+        if reports is None:
+            reports = report_layouts(xm, rows, results)
+        return reports
 
     if action in ("check", "update"):
-        findings = [*xm.findings, *check_rows(rows, results, xm.settings)]
+        # As ``xlplan check``: reading problems, row checks, then the report sheets.
+        findings = [*xm.findings, *check_rows(rows, results, xm.settings),
+                    *report_check(xm, layouts)]
         plan.extend(plan_check_sheet(xm, findings))
         n = _counts(findings)
         if action == "check" or n[Level.ERROR]:
@@ -123,7 +135,7 @@ def plan_action(action: str, book: Any) -> ActionResult:
                      + "\n詳しくは「チェック結果」シートを見てください。")
 
     if action in ("render", "update"):
-        rep_plan, rep_text = plan_reports(xm, rows, results)
+        rep_plan, rep_text = plan_reports(xm, rows, results, layouts())
         plan.extend(rep_plan)
         lines.append(rep_text)
 

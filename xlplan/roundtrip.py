@@ -42,6 +42,16 @@ from xlplan.book.io import (
     sniff,
 )
 from xlplan.book.master import Master, compute_all, grid_of, read_master, recompute
+from xlplan.book.meta import (
+    drop_legacy_fingerprints,
+    meta_append,
+    meta_drop,
+    meta_grid,
+    meta_set,
+    meta_ws,
+    set_text,
+)
+from xlplan.book.report_sheets import REPORT_NAMES, render
 from xlplan.book.settings_sheet import write_settings_sheet
 from xlplan.core import merge as core
 from xlplan.core.compute import RowResult, cell_text
@@ -62,8 +72,10 @@ from xlplan.core.layout import (
     fiscal_year_words,
 )
 from xlplan.core.merge import CellChange, Conflict, MergePlan, Stamp
+from xlplan.core.meta import is_report_fp
 from xlplan.core.model import RowData
 from xlplan.core.sheetread import locate, rows_from_grid
+from xlplan.render import recompute_and_lay_out
 
 Progress = Callable[[Iterable[Path]], Iterable[Path]]
 
@@ -73,58 +85,15 @@ UNKNOWN_SAVER = "（不明）"
 BLANK_WORDS = frozenset({"", "－", "―", "-", "ー"})
 
 # ============================================================================ _xlplan sheet
-
-
-def _meta_ws(wb: Workbook) -> Worksheet:
-    if META_SHEET in wb.sheetnames:
-        return wb[META_SHEET]
-    ws = wb.create_sheet(META_SHEET)
-    ws["A1"], ws["B1"] = "template_version", TEMPLATE_VERSION
-    ws.sheet_state = "hidden"
-    return ws
-
-
-def _meta_grid(wb: Workbook) -> list[tuple[object, ...]]:
-    return grid_of(wb[META_SHEET]) if META_SHEET in wb.sheetnames else []
-
-
-def _meta_drop(ws: Worksheet, labels: Callable[[str], bool]) -> None:
-    """Delete every row whose column-A label matches (bottom up, so indexes hold)."""
-    for r in range(ws.max_row, 0, -1):
-        v = ws.cell(r, 1).value
-        if isinstance(v, str) and labels(v.strip()):
-            ws.delete_rows(r, 1)
-
-
-def _meta_append(ws: Worksheet, values: Sequence[object]) -> None:
-    r = ws.max_row + 1
-    while r > 1 and all(ws.cell(r - 1, c).value is None for c in range(1, 4)):
-        r -= 1
-    for c, v in enumerate(values, start=1):
-        _set_text(ws.cell(r, c), v)
-
-
-def _meta_set(ws: Worksheet, label: str, value: str) -> None:
-    for r in range(1, ws.max_row + 1):
-        if ws.cell(r, 1).value == label:
-            ws.cell(r, 2).value = value
-            return
-    _meta_append(ws, [label, value])
-
-
-def _set_text(cell: Any, v: object) -> None:
-    """Write a value; text that starts with '=' stays text, never becomes a formula."""
-    cell.value = v
-    if isinstance(v, str) and v.startswith("="):
-        cell.data_type = "s"
+# (the openpyxl helpers are in xlplan.book.meta)
 
 
 def master_id(wb: Workbook, *, create: bool = False) -> str | None:
     """The master's identity (a UUID in ``_xlplan``), created on the first split."""
-    mid = core.meta_value(_meta_grid(wb), core.MASTER_ID)
+    mid = core.meta_value(meta_grid(wb), core.MASTER_ID)
     if mid is None and create:
         mid = str(uuid.uuid4())
-        _meta_set(_meta_ws(wb), core.MASTER_ID, mid)
+        meta_set(meta_ws(wb), core.MASTER_ID, mid)
     return mid
 
 
@@ -193,7 +162,7 @@ class Table:
             for key, h in self.columns:
                 if key in rec and h in heads:
                     cell = ws.cell(start + n - 1, heads[h])
-                    _set_text(cell, rec[key])
+                    set_text(cell, rec[key])
                     cell.alignment = Alignment(vertical="top", wrap_text=True)
         if n:
             last = ws.cell(1, max(heads.values())).column_letter
@@ -367,9 +336,9 @@ def split_master(master_path: Path | str, out_dir: Path | str, *, by: str = "own
                                   tuple(core.issue_row(r) for r in rows))))
     # The master records its identity and the issues first: a copy must never carry an
     # identity its master does not hold.
-    meta = _meta_ws(wb)
+    meta = meta_ws(wb)
     for path, stamp in plans:
-        _meta_append(meta, core.IssueRecord(stamp.issue_id, issued_at, by, stamp.group, path.name,
+        meta_append(meta, core.IssueRecord(stamp.issue_id, issued_at, by, stamp.group, path.name,
                                             tuple(r.id for r in stamp.rows)).as_row())
     _, bak = save_master(wb, master_path)
     files: list[IssuedFile] = []
@@ -402,13 +371,10 @@ def _require_ids(master: Master, path: Path) -> None:
 
 def _make_copy(wb: Workbook, keep: set[str], stamp: Stamp) -> None:
     """Turn a fresh load of the master into the copy for one group."""
-    from xlplan.book.report_sheets import fingerprint_name
-
     for ws in list(wb.worksheets):
         if ws.title not in COPY_SHEETS:
             wb.remove(ws)
-            # The printed report's fingerprint would describe a sheet the copy lacks.
-            wb.defined_names.pop(fingerprint_name(ws.title), None)
+    drop_legacy_fingerprints(wb)
     for name in list(wb.defined_names):
         if _removed_names(wb, wb.defined_names[name].attr_text or ""):
             del wb.defined_names[name]
@@ -444,11 +410,12 @@ def _make_copy(wb: Workbook, keep: set[str], stamp: Stamp) -> None:
                       reverse=True)
         for start, n in _runs(drop):
             ws.delete_rows(start, n)
-    meta = _meta_ws(wb)
-    _meta_drop(meta, lambda s: s in (core.MASTER_ID, core.ISSUE_LOG, core.MERGE_LOG, core.ROLLED_FROM)
-               or s.startswith(core.STAMP_PREFIX))
+    meta = meta_ws(wb)
+    # The printed reports' fingerprints (report_fp.*) would describe sheets the copy lacks.
+    meta_drop(meta, lambda s: s in (core.MASTER_ID, core.ISSUE_LOG, core.MERGE_LOG, core.ROLLED_FROM)
+              or s.startswith(core.STAMP_PREFIX) or is_report_fp(s))
     for line in core.stamp_rows(stamp):
-        _meta_append(meta, line)
+        meta_append(meta, line)
     meta.sheet_state = "veryHidden"
     meta.protection = SheetProtection(sheet=True)
     wb.properties.lastModifiedBy = ISSUER
@@ -597,7 +564,7 @@ class MasterView:
 
 
 def _view(sheets: Mapping[str, tuple[Any, Sequence[RowData], Sequence[object]]],
-          meta_grid: Sequence[Sequence[object]], changes_grid: Sequence[Sequence[object]],
+          meta: Sequence[Sequence[object]], changes_grid: Sequence[Sequence[object]],
           findings: Sequence[Finding], path: Path | None) -> MasterView:
     rows: dict[str, RowData] = {}
     headings: dict[tuple[str, str], str] = {}
@@ -614,14 +581,14 @@ def _view(sheets: Mapping[str, tuple[Any, Sequence[RowData], Sequence[object]]],
                         f"マスターでIDが重複しています（{dup[0].sheet}!{dup[0].cell}「{dup[0].row_id}」ほか）。",
                         "重複した行のIDを空欄にして xlplan recompute で新しいIDを付けてから、もう一度実行してください。",
                         "duplicate IDs in the master")
-    merged_before = {str(line[2]): str(line[3]) for line in meta_grid
+    merged_before = {str(line[2]): str(line[3]) for line in meta
                      if core.meta_label(line) == core.MERGE_LOG and len(line) > 3}
     applied = {core.applied_key(str(r.get("issue_id") or ""), str(r.get("id") or ""),
                                 str(r.get("key") or ""), core.canonical(r.get("new")))
                for r in CHANGES.records_from_grid(changes_grid)
                if r.get("issue_id") and r.get("key")}
-    return MasterView(rows, headings, core.meta_value(meta_grid, core.MASTER_ID),
-                      core.issue_log(meta_grid), merged_before, applied,
+    return MasterView(rows, headings, core.meta_value(meta, core.MASTER_ID),
+                      core.issue_log(meta), merged_before, applied,
                       [f for f in findings if f.level is Level.ERROR], path)
 
 
@@ -630,7 +597,7 @@ def view_of_master(m: Master) -> MasterView:
     sheets = {k: (s.layout, s.rows, [c.value for c in s.ws[s.layout.header_row]])
               for k, s in m.sheets.items()}
     changes = grid_of(wb[CHANGES_SHEET]) if CHANGES_SHEET in wb.sheetnames else []
-    return _view(sheets, _meta_grid(wb), changes, m.findings, m.path)
+    return _view(sheets, meta_grid(wb), changes, m.findings, m.path)
 
 
 def view_of_xw_master(xm: Any) -> MasterView:
@@ -808,13 +775,13 @@ def merge_into_master(master: Path | str | Workbook, returned: Sequence[Path | s
     if not dry_run and report.changes:
         for c in report.changes:
             cell = wb[c.tab][c.master_cell]
-            _set_text(cell, c.new)
+            set_text(cell, c.new)
             if isinstance(c.new, (date, datetime)):
                 cell.number_format = "yyyy/m/d"
         CHANGES.append(wb, history_records(report, view))
-        meta_ws = _meta_ws(wb)
+        meta = meta_ws(wb)
         for line in merge_log_rows(report):
-            _meta_append(meta_ws, line)
+            meta_append(meta, line)
         if recompute_after:
             report.recomputed_cells = recompute(read_master(wb, path)).changed_cells
         if path is not None:
@@ -990,7 +957,7 @@ def write_merge_report(report: MergeReport, path: Path) -> Path:
         for n, line in enumerate(rows, start=2):
             for j, v in enumerate(line, start=1):
                 c = ws.cell(n, j)
-                _set_text(c, v)
+                set_text(c, v)
                 c.alignment = Alignment(vertical="top", wrap_text=True)
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = f"A1:{ws.cell(1, len(heads)).column_letter}{n}"
@@ -1057,6 +1024,8 @@ def rollover_master(master_path: Path | str, to_year: int, out: Path | str, *,
     changes are taken from pending rows of the 目標変更履歴 sheet and from ``targets``
     (CSV or xlsx with the headings ID, 目標, 変更後, 理由[, 日付]), each recorded with
     its date and reason; a target changed in a cell without a record is recorded as such.
+    Finally the computed columns are recomputed and, when the master has report sheets
+    (資料4-1…, 集計), they are rendered again for the new year, as ``xlplan render`` does.
     """
     src = Path(master_path)
     dest = Path(out)
@@ -1150,7 +1119,7 @@ def rollover_master(master_path: Path | str, to_year: int, out: Path | str, *,
             heads = {str(c.value).strip(): c.column for c in ws[1] if c.value is not None}
             for k, h in TARGETS.columns:
                 if k in ("old", "state", "fiscal_year", "indicator", "date") and h in heads:
-                    _set_text(ws.cell(int(str(req["_row"])), heads[h]), entry[k])
+                    set_text(ws.cell(int(str(req["_row"])), heads[h]), entry[k])
         else:
             change_log.append(entry)
     TARGETS.append(wb, change_log)
@@ -1167,7 +1136,7 @@ def rollover_master(master_path: Path | str, to_year: int, out: Path | str, *,
                     cleared += 1
     for row, key, value in target_writes:
         sheet = m.sheets[row.sheet]
-        _set_text(sheet.ws.cell(row.row, sheet.layout.cols[key]), value)
+        set_text(sheet.ws.cell(row.row, sheet.layout.cols[key]), value)
 
     # 4. Settings and headings follow the new year.
     new = replace(old, fiscal_year=to_year, report_date=_add_years(old.report_date, to_year - old.fiscal_year))
@@ -1179,18 +1148,22 @@ def rollover_master(master_path: Path | str, to_year: int, out: Path | str, *,
         _retitle(sheet.ws, key, sheet.layout.header_row, sheet.layout.cols, new)
 
     # 5. A new master: new identity, no issues outstanding; stale check results go.
-    meta = _meta_ws(wb)
+    meta = meta_ws(wb)
     old_id = master_id(wb) or ""
-    _meta_drop(meta, lambda s: s in (core.MASTER_ID, core.ISSUE_LOG, core.MERGE_LOG, core.ROLLED_FROM)
-               or s.startswith(core.STAMP_PREFIX))
-    _meta_append(meta, [core.MASTER_ID, str(uuid.uuid4())])
-    _meta_append(meta, [core.ROLLED_FROM, old_id, str(old.fiscal_year), src.name, at])
+    meta_drop(meta, lambda s: s in (core.MASTER_ID, core.ISSUE_LOG, core.MERGE_LOG, core.ROLLED_FROM)
+              or s.startswith(core.STAMP_PREFIX))
+    meta_append(meta, [core.MASTER_ID, str(uuid.uuid4())])
+    meta_append(meta, [core.ROLLED_FROM, old_id, str(old.fiscal_year), src.name, at])
     if CHECK_SHEET in wb.sheetnames:
         del wb[CHECK_SHEET]
     CHANGES.append(wb, [{"at": at, "action": "年度更新", "file": src.name,
                          "new": f"{fiscal_year_words(old.fiscal_year)}→{fiscal_year_words(to_year)}"
                                 f"（過去実績に{archived}行を記録、入力欄{cleared}セルを消去）"}])
-    recompute(read_master(wb, dest))
+    # 6. The computed columns, then the printed report, follow the new year's input: the
+    # report sheets (if the master has them) must not go on showing last year's report.
+    master, _, reports = recompute_and_lay_out(wb, dest)
+    if any(name in wb.sheetnames for name in REPORT_NAMES):
+        render(master, reports=reports)
     atomic_save(wb, dest)
     return RolloverResult(src, dest, old.fiscal_year, to_year, archived, cleared, entries,
                           findings)

@@ -24,7 +24,6 @@ import xlwings as xw
 from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
@@ -248,11 +247,6 @@ def replay(wb: Workbook, actions: list[dict[str, Any]], book_name: str = "資料
             name, *args = a["args"]
             out.macros.append(name)
             macros.run(name, *args)
-        elif func == "namesAdd":
-            name, refers_to = a["args"]
-            if a["sheet_position"] is not None:
-                raise ReplayError("xlplan adds book-level names only")
-            wb.defined_names[name] = DefinedName(name, attr_text=str(refers_to).removeprefix("="))
         else:
             raise ReplayError(f"the replayer does not play {func!r} (xlplan should not send it)")
     return out

@@ -9,6 +9,7 @@ report values must come out the same, cell for cell.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,10 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.excel.clients import Replay, payload, replay
-from tests.excel.scenario import copy_of, roundtrip_json, staff_edits
+from tests.excel.scenario import columns, copy_of, roundtrip_json, staff_edits
 from xlplan import excel
 from xlplan.book.report_sheets import REPORT_NAMES, report_edit_findings, stored_fingerprint
-from xlplan.core.layout import CHECK_SHEET, INPUT_SHEET, SHEETS
+from xlplan.core.layout import CHECK_SHEET, HEADER_ROW, INPUT_SHEET, META_SHEET, SHEETS
 from xlplan.core.report import norm_value
 from xlplan.render import render_file
 from xlplan.workflow import check_file, recompute_file
@@ -145,8 +146,9 @@ def _layout(ws: Worksheet) -> tuple[list[str], list[int], str | None]:
 def test_render_matches_cli(rendered: Path, tmp_path: Path) -> None:
     cli = render_file(copy_of(rendered, tmp_path / "cli.xlsx"))
     exp = load_workbook(cli.path)
-    got, rep, result, _ = ribbon(rendered, "render")
+    got, rep, result, actions = ribbon(rendered, "render")
     assert result.ok, result.message
+    assert "namesAdd" not in [a["func"] for a in actions]  # fingerprints are _xlplan rows
     assert_same_sheets(got, exp, [*REPORT_NAMES, *INPUT_TABS])
     for name in REPORT_NAMES[:3]:
         assert _layout(got[name]) == _layout(exp[name]), name
@@ -154,6 +156,7 @@ def test_render_matches_cli(rendered: Path, tmp_path: Path) -> None:
         assert {r: got[name].row_dimensions[r].height for r in heights} == heights
     for name in REPORT_NAMES:
         assert stored_fingerprint(got, name) == stored_fingerprint(exp, name)
+    assert_same_sheets(got, exp, [META_SHEET])  # the same _xlplan rows, in the same places
     # The report checker of `xlplan check` sees neither hand edits nor stale sheets.
     assert report_edit_findings(got) == []
     assert "様式（資料4-1 12指標" in rep.alerts[-1][0]
@@ -173,6 +176,57 @@ def test_render_creates_missing_report_sheets(workbook_copy: Path, tmp_path: Pat
         assert got[name].page_setup.paperSize == exp[name].page_setup.paperSize
         assert got[name].oddFooter.center.text == exp[name].oddFooter.center.text
     assert "グラフは「xlplan render」で作成されます" in rep.alerts[-1][0]
+    assert_same_sheets(got, exp, [META_SHEET])
+    for name in REPORT_NAMES:
+        assert stored_fingerprint(got, name) == stored_fingerprint(exp, name) is not None
+
+
+def _report_row(ws: Worksheet, rid: str) -> int:
+    heads = [c.value for c in ws[3]]
+    id_col = heads.index("ID") + 1
+    return next(r for r in range(4, ws.max_row + 1) if ws.cell(r, id_col).value == rid)
+
+
+def _hand_edit_report(path: Path) -> None:
+    """Someone "corrects" the printed report instead of the input sheet."""
+    wb = load_workbook(path)
+    ws = wb["資料4-2"]
+    mark_col = max(c.column for c in ws[3] if c.value and str(c.value).startswith("進捗率"))
+    ws.cell(_report_row(ws, "4-2-05"), mark_col).value = "○"
+    wb["集計"]["A1"] = "集計（手で直したタイトル）"
+    wb.save(path)
+
+
+def _change_input(path: Path) -> None:
+    """New figures in the input sheets after the report was made: the report is stale."""
+    wb = load_workbook(path)
+    ws = wb[INPUT_SHEET["4-3"]]
+    col = columns(ws, "4-3")
+    ws.cell(HEADER_ROW + 2, col["status_text"]).value = "新しい取組状況"
+    wb.save(path)
+
+
+@pytest.mark.parametrize(("change", "code"), [(_hand_edit_report, "report_edited"),
+                                              (_change_input, "report_stale")])
+def test_check_of_report_sheets_matches_cli(workbook_copy: Path, tmp_path: Path,
+                                            change: Any, code: str) -> None:
+    """The ribbon's check reads the report sheets and the fingerprints in ``_xlplan``
+    and says what ``xlplan check`` says about hand edits and stale sheets."""
+    render_file(workbook_copy)
+    change(workbook_copy)
+    cli = check_file(copy_of(workbook_copy, tmp_path / "cli.xlsx"))
+    exp = load_workbook(cli.path)
+    got, _, result, actions = ribbon(workbook_copy, "check")
+    assert code in [f.code for f in cli.findings]
+    assert [f for f in cli.findings if f.code.startswith("report_")] == \
+        [replace(f, file=cli.path.name) for f in result.findings if f.code.startswith("report_")]
+    assert [(f.code, f.level, f.sheet, f.cell, f.message, f.fix, f.row_id)
+            for f in result.findings] == \
+        [(f.code, f.level, f.sheet, f.cell, f.message, f.fix, f.row_id) for f in cli.findings]
+    assert_same_sheets(got, exp, [CHECK_SHEET])
+    # A check writes nothing but its sheet (the fingerprints are only read).
+    assert {a["sheet_position"] for a in actions if a["func"] == "setValues"} == \
+        {got.sheetnames.index(CHECK_SHEET)}
 
 
 def test_update_is_recompute_check_and_render(rendered: Path, tmp_path: Path) -> None:

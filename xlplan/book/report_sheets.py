@@ -5,17 +5,18 @@ workbook. Every run deletes the report sheets and creates them again, so what is
 always comes from the input sheets and a hand edit on a report sheet does not survive
 (:func:`report_edit_findings` says so in the check results, before it is lost).
 
-Each report sheet's values are fingerprinted into a workbook-level defined name
-(``xlplan_report_fp_4_1`` …) when it is written. A later check compares: a sheet whose
+Each report sheet's values are fingerprinted into a row of the hidden ``_xlplan`` sheet
+(``report_fp.資料4-1`` in column A, the hash in column B) when it is written; the
+ribbon writes the same rows (:mod:`xlplan.book.xw_book`). A later check compares
+(:func:`xlplan.core.report.report_findings`, shared with the ribbon): a sheet whose
 values no longer match its fingerprint was edited by hand; one that matches its
 fingerprint but not the current input is merely out of date.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping
 from copy import copy
-from dataclasses import dataclass
 from functools import partial
 
 from openpyxl.cell.cell import Cell, MergedCell
@@ -25,7 +26,6 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
@@ -34,9 +34,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xlplan.book import styles
 from xlplan.book.master import Master, compute_all, read_master
+from xlplan.book.meta import drop_legacy_fingerprints, meta_grid, meta_put, meta_ws
 from xlplan.core.compute import RowResult
-from xlplan.core.findings import Finding, Level
-from xlplan.core.layout import INPUT_SHEET, REPORT_SHEET, SHEETS, SUMMARY_SHEET
+from xlplan.core.findings import Finding
+from xlplan.core.layout import INPUT_SHEET, SHEETS
+from xlplan.core.meta import report_fingerprints
 from xlplan.core.model import RowData
 from xlplan.core.report import (
     DATA_FONT,
@@ -53,13 +55,10 @@ from xlplan.core.report import (
     ReportSheet,
     SummarySheet,
     build_all,
-    fingerprint,
-    norm_value,
+    fingerprint_rows,
+    report_findings,
 )
-
-REPORT_NAMES: tuple[str, ...] = (*(REPORT_SHEET[s] for s in SHEETS), SUMMARY_SHEET)
-FINGERPRINT_PREFIX = "xlplan_report_fp_"
-MAX_EDIT_FINDINGS = 10  # per sheet; the rest are counted in one more finding
+from xlplan.core.report import REPORT_NAMES as REPORT_NAMES  # re-exported
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -71,13 +70,6 @@ TAB_COLOUR = "2F75B5"
 # heights planned in xlplan.core.report (1.45 × font size, what LibreOffice needs with
 # Noto Sans CJK) hold in Excel too and nothing is clipped.
 REPORT_FONT = "ＭＳ Ｐゴシック"
-
-
-def fingerprint_name(sheet_name: str) -> str:
-    """資料4-1 → xlplan_report_fp_4_1; 集計 → xlplan_report_fp_summary."""
-    if sheet_name == SUMMARY_SHEET:
-        return FINGERPRINT_PREFIX + "summary"
-    return FINGERPRINT_PREFIX + sheet_name.removeprefix("資料").replace("-", "_")
 
 
 # --------------------------------------------------------------------------- building
@@ -110,9 +102,11 @@ def render(master: Master, results: dict[tuple[str, int], RowResult] | None = No
 
 
 def write_reports(wb: Workbook, reports: Reports) -> None:
+    """Every report sheet, then their fingerprints (one ``_xlplan`` row each)."""
     for rep in reports.sheets.values():
         write_report_sheet(wb, rep)
     write_summary_sheet(wb, reports.summary_sheet)
+    store_fingerprints(wb, fingerprint_rows(reports))
     order_sheets(wb)
 
 
@@ -256,7 +250,6 @@ def write_report_sheet(wb: Workbook, rep: ReportSheet) -> Worksheet:
     indicator_col = rep.column_index("indicator")
     ws.freeze_panes = f"{get_column_letter(indicator_col + 1)}{rep.first_data_row}"
     ws.sheet_view.zoomScale = 80
-    _store_fingerprint(wb, rep.name, rep.grid())
     return ws
 
 
@@ -338,18 +331,15 @@ def _mark_style(cell: Cell, base: str) -> None:
          Alignment(horizontal="center", vertical="center", wrap_text=True))
 
 
-def _store_fingerprint(wb: Workbook, sheet_name: str, grid: Iterable[Iterable[object]]) -> None:
-    name = fingerprint_name(sheet_name)
-    wb.defined_names[name] = DefinedName(
-        name, attr_text=f'"{fingerprint(grid)}"',
-        comment="xlplan: fingerprint of the generated report sheet; do not edit")
+def store_fingerprints(wb: Workbook, rows: Mapping[str, str]) -> None:
+    """Record the fingerprints as ``_xlplan`` rows (and drop the names of older files)."""
+    meta_put(meta_ws(wb), rows)
+    drop_legacy_fingerprints(wb)
 
 
 def stored_fingerprint(wb: Workbook, sheet_name: str) -> str | None:
-    dn = wb.defined_names.get(fingerprint_name(sheet_name))
-    if dn is None or dn.attr_text is None:
-        return None
-    return str(dn.attr_text).strip('"')
+    """The fingerprint recorded in ``_xlplan`` when ``sheet_name`` was last written."""
+    return report_fingerprints(meta_grid(wb)).get(sheet_name)
 
 
 # --------------------------------------------------------------------------- summary
@@ -392,7 +382,6 @@ def write_summary_sheet(wb: Workbook, sm: SummarySheet) -> Worksheet:
     ws.add_chart(mark_chart(ws, sm), f"A{sm.chart_anchor[0]}")
     _page_setup(ws, sm.page, sm.footer)
     ws.sheet_view.zoomScale = 90
-    _store_fingerprint(wb, sm.name, sm.grid())
     return ws
 
 
@@ -434,41 +423,14 @@ def _stronger(hex_colour: str) -> str:
 # --------------------------------------------------------------------------- hand edits
 
 
-@dataclass(frozen=True)
-class _Diff:
-    row: int
-    col: int
-    got: object
-    exp: object
-
-
-def _diff(grid: Sequence[Sequence[object]], exp: Sequence[Sequence[object]]) -> list[_Diff]:
-    out = []
-    for r in range(max(len(grid), len(exp))):
-        a = grid[r] if r < len(grid) else ()
-        b = exp[r] if r < len(exp) else ()
-        for c in range(max(len(a), len(b))):
-            x = norm_value(a[c]) if c < len(a) else None
-            y = norm_value(b[c]) if c < len(b) else None
-            if x != y:
-                out.append(_Diff(r + 1, c + 1, x, y))
-    return out
-
-
-def _short(v: object, n: int = 20) -> str:
-    s = "" if v is None else str(v).replace("\n", " ")
-    return s if len(s) <= n else s[: n - 1] + "…"
-
-
 def report_edit_findings(wb: Workbook, master: Master | None = None,
                          results: dict[tuple[str, int], RowResult] | None = None,
                          reports: Reports | None = None) -> list[Finding]:
     """Findings for report sheets that differ from what ``render`` would write now.
 
-    A sheet whose values differ from the fingerprint stored when it was generated was
-    edited by hand: each changed cell is a ``report_edited`` warning, since the next
-    render replaces it. A sheet that matches its fingerprint but not the current input is
-    only out of date: one ``report_stale`` note.
+    Reads each report sheet's values and the fingerprints in ``_xlplan``; the verdict is
+    :func:`xlplan.core.report.report_findings` (hand edits: ``report_edited`` per cell;
+    out of date: one ``report_stale``), the same function the ribbon's check calls.
     """
     present = [n for n in REPORT_NAMES if n in wb.sheetnames]
     if not present:
@@ -476,54 +438,5 @@ def report_edit_findings(wb: Workbook, master: Master | None = None,
     if reports is None:
         master = master if master is not None else read_master(wb)
         reports = build_layouts(master, results)
-    expected: dict[str, tuple[list[list[object]], ReportSheet | None]] = {
-        rep.name: (list(map(list, rep.grid())), rep) for rep in reports.sheets.values()}
-    expected[SUMMARY_SHEET] = (list(map(list, reports.summary_sheet.grid())), None)
-
-    out: list[Finding] = []
-    for name in present:
-        ws = wb[name]
-        grid = [list(r) for r in ws.iter_rows(values_only=True)]
-        exp, rep = expected[name]
-        diffs = _diff(grid, exp)
-        if not diffs:
-            continue
-        stored = stored_fingerprint(wb, name)
-        if stored is not None and stored == fingerprint(grid):
-            out.append(Finding(
-                "report_stale", Level.INFO, name, "",
-                f"「{name}」は入力シートの今の内容と違います（前回作成した後に入力が変わりました）。",
-                "資料を作成し直してください（xlplan render、またはリボンの「資料を作成」）。"))
-            continue
-        for d in diffs[:MAX_EDIT_FINDINGS]:
-            cell = f"{get_column_letter(d.col)}{d.row}"
-            where = _source_of(rep, d.row, d.col)
-            fix = (f"直す場合は入力シート{where}を直してから資料を作成し直してください。"
-                   if where else "直す場合は入力シートを直してから資料を作成し直してください。")
-            out.append(Finding(
-                "report_edited", Level.WARNING, name, cell,
-                f"「{name}」の{cell}が手で変更されています（「{_short(d.got)}」、作成し直すと"
-                f"「{_short(d.exp)}」）。資料シートへの手入力は、作成し直すと消えます。",
-                fix, _row_id(rep, d.row)))
-        if len(diffs) > MAX_EDIT_FINDINGS:
-            out.append(Finding(
-                "report_edited", Level.WARNING, name, "",
-                f"「{name}」ではほかに{len(diffs) - MAX_EDIT_FINDINGS}セルが手で変更されています。"
-                "資料シートへの手入力は、作成し直すと消えます。",
-                "直す場合は入力シートを直してから資料を作成し直してください。"))
-    return out
-
-
-def _source_of(rep: ReportSheet | None, row: int, col: int) -> str:
-    if rep is None:
-        return ""
-    for r in rep.rows:
-        if r.row == row and 1 <= col <= len(r.source_cells) and r.source_cells[col - 1]:
-            return f"「{r.source_tab}」の{r.source_cells[col - 1]}"
-    return ""
-
-
-def _row_id(rep: ReportSheet | None, row: int) -> str:
-    if rep is None:
-        return ""
-    return next((r.id for r in rep.rows if r.row == row), "")
+    current = {n: [list(r) for r in wb[n].iter_rows(values_only=True)] for n in present}
+    return report_findings(current, report_fingerprints(meta_grid(wb)), reports)

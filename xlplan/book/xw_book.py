@@ -27,7 +27,7 @@ client replays). Their traps are handled here, in one place:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -44,7 +44,15 @@ from xlplan.core.layout import (
     SHEETS,
     TEMPLATE_VERSION,
 )
+from xlplan.core.meta import place_rows, report_fingerprints
 from xlplan.core.model import RowData
+from xlplan.core.report import (
+    REPORT_NAMES,
+    Reports,
+    build_all,
+    fingerprint_rows,
+    report_findings,
+)
 from xlplan.core.settings import Settings
 from xlplan.core.settings_grid import settings_from_grid
 from xlplan.core.sheetread import SheetLayout, col_letter, locate, next_ids, rows_from_grid
@@ -159,12 +167,6 @@ class LayoutCall:
 
 
 @dataclass
-class NameDef:
-    name: str
-    refers_to: str  # e.g. '="3f2a…"'
-
-
-@dataclass
 class WritePlan:
     """Everything an action will write, decided before the first write."""
 
@@ -173,7 +175,6 @@ class WritePlan:
     formats: list[NumberFormat] = field(default_factory=list)
     layouts_before: list[LayoutCall] = field(default_factory=list)  # before the values
     layouts_after: list[LayoutCall] = field(default_factory=list)  # after the values
-    names: list[NameDef] = field(default_factory=list)
     new_sheets: list[str] = field(default_factory=list)  # appended after the last sheet
     activate: str | None = None
     changed_cells: int = 0
@@ -185,7 +186,6 @@ class WritePlan:
         self.formats += other.formats
         self.layouts_before += other.layouts_before
         self.layouts_after += other.layouts_after
-        self.names += other.names
         self.new_sheets += [s for s in other.new_sheets if s not in self.new_sheets]
         self.activate = other.activate or self.activate
         self.changed_cells += other.changed_cells
@@ -537,38 +537,69 @@ def summary_spec(sm: Any, new: bool) -> str:
     return _ops(ops)
 
 
-def plan_reports(xm: XwMaster, rows: Sequence[RowData],
-                 results: dict[tuple[str, int], RowResult]) -> tuple[WritePlan, str]:
-    """資料4-1/4-2/4-3 and 集計 from the input rows: values, layout, fingerprints.
-
-    The values are exactly what ``xlplan render`` writes (core.report lays out both).
-    The chart on 集計 is made by ``xlplan render`` and kept: it reads fixed cells.
-    """
-    from xlplan.book.report_sheets import fingerprint_name
-    from xlplan.core.report import build_all, fingerprint
-
+def report_layouts(xm: XwMaster, rows: Sequence[RowData],
+                   results: dict[tuple[str, int], RowResult]) -> Reports:
+    """The report's layout from these input rows (what ``xlplan render`` lays out)."""
     items: dict[str, list[tuple[RowData, RowResult]]] = {}
     for r in rows:
         items.setdefault(r.sheet, []).append((r, results[(r.sheet, r.row)]))
-    reports = build_all(items, xm.settings)
+    return build_all(items, xm.settings)
+
+
+def report_check(xm: XwMaster, reports: Reports | Callable[[], Reports]) -> list[Finding]:
+    """Hand edits and stale sheets among the report sheets, as ``xlplan check`` finds them.
+
+    One block read per report sheet the workbook has (at most four); the fingerprints
+    come from the ``_xlplan`` grid read with the master. The verdict is the CLI's
+    (:func:`xlplan.core.report.report_findings`). ``reports`` may be a function, called
+    only when there is a report sheet to compare.
+    """
+    present = [n for n in REPORT_NAMES if n in xm.sheet_names]
+    if not present:
+        return []
+    current = {n: xm.grid(n) for n in present}
+    stored = report_fingerprints(xm.grid(META_SHEET)) if META_SHEET in xm.sheet_names else {}
+    return report_findings(current, stored, reports() if callable(reports) else reports)
+
+
+def plan_fingerprints(xm: XwMaster, entries: dict[str, str]) -> WritePlan:
+    """The ``_xlplan`` rows of the fingerprints as one block (rows placed as the file
+    workflow places them: :func:`xlplan.core.meta.place_rows`). Labels and hex hashes
+    only: no text the remote engine could read back as a date."""
+    plan = WritePlan()
+    grid = xm.grid(META_SHEET)  # read_master has read it (it holds the template version)
+    first, rows = place_rows(grid, entries)
+    if rows:
+        before = [[_at(grid, first + i, c) for c in (1, 2)] for i in range(len(rows))]
+        plan.blocks.append(Block(META_SHEET, first, 1, rows, before))
+    return plan
+
+
+def plan_reports(xm: XwMaster, rows: Sequence[RowData],
+                 results: dict[tuple[str, int], RowResult],
+                 reports: Reports | None = None) -> tuple[WritePlan, str]:
+    """資料4-1/4-2/4-3 and 集計 from the input rows: values, layout, fingerprints.
+
+    The values are exactly what ``xlplan render`` writes (core.report lays out both),
+    and so are the fingerprints (rows of ``_xlplan``, one block). The chart on 集計 is
+    made by ``xlplan render`` and kept: it reads fixed cells. ``reports`` is the layout
+    when the caller already has it.
+    """
+    reports = reports if reports is not None else report_layouts(xm, rows, results)
     plan = WritePlan()
     pages: list[str] = []
     for rep in reports.sheets.values():
-        grid = rep.grid()
-        new = _replace_sheet(xm, plan, rep.name, grid)
+        new = _replace_sheet(xm, plan, rep.name, rep.grid())
         plan.layouts_after.append(LayoutCall(rep.name, report_spec(rep, new)))
-        plan.names.append(NameDef(fingerprint_name(rep.name), f'="{fingerprint(grid)}"'))
         pages.append(f"{rep.name} {len(rep.rows)}指標・{rep.pages}ページ")
     text = "様式（" + "、".join(pages) + "）"
     sm = reports.summary_sheet
-    if sm is not None:
-        grid = sm.grid()
-        new = _replace_sheet(xm, plan, sm.name, grid)
-        plan.layouts_after.append(LayoutCall(sm.name, summary_spec(sm, new)))
-        plan.names.append(NameDef(fingerprint_name(sm.name), f'="{fingerprint(grid)}"'))
-        text += "と集計"
-        if new:
-            text += "（グラフは「xlplan render」で作成されます）"
+    new = _replace_sheet(xm, plan, sm.name, sm.grid())
+    plan.layouts_after.append(LayoutCall(sm.name, summary_spec(sm, new)))
+    text += "と集計"
+    if new:
+        text += "（グラフは「xlplan render」で作成されます）"
+    plan.extend(plan_fingerprints(xm, fingerprint_rows(reports)))
     return plan, text + "を作り直しました。"
 
 
@@ -696,8 +727,6 @@ def apply_plan(book: Any, plan: WritePlan) -> None:
                 w.rect(f.tab, f.row, f.col, f.nrows, f.ncols).number_format = f.format
             for call in plan.layouts_after:
                 w.layout(call)
-            for nd in plan.names:
-                book.names.add(nd.name, nd.refers_to)
         except Exception:
             if not w.remote:
                 for b in reversed(done):

@@ -31,6 +31,8 @@ from datetime import date, datetime, time
 from xlplan.core.compute import cell_text
 from xlplan.core.findings import Finding, Level
 from xlplan.core.layout import INPUT_SHEET, Kind, columns_for
+from xlplan.core.meta import meta_label as meta_label  # re-exported: core.merge.meta_label
+from xlplan.core.meta import meta_value as meta_value
 from xlplan.core.model import RowData
 from xlplan.core.sheetread import EXCEL_ERRORS
 
@@ -141,7 +143,8 @@ class Stamp:
 
 
 # Labels in column A of the _xlplan sheet. The template owns rows 1–2
-# (template_version, note); everything else is found by label, wherever it is.
+# (template_version, note); everything else is found by label, wherever it is
+# (xlplan.core.meta reads them; report_fp.* rows hold the report sheets' fingerprints).
 MASTER_ID = "master_id"
 ISSUE_LOG = "issue"  # master: one row per issued copy
 MERGE_LOG = "merged"  # master: one row per merged file (name, sha256, time)
@@ -168,10 +171,6 @@ def stamp_rows(stamp: Stamp) -> list[list[str]]:
         chunks = [blob[i:i + CHUNK] for i in range(0, len(blob), CHUNK)] or [""]
         out.append([STAMP_ROW, r.sheet, r.id, r.fingerprint, *chunks])
     return out
-
-
-def meta_label(line: Sequence[object]) -> str:
-    return str(line[0]).strip() if line and line[0] is not None else ""
 
 
 def stamp_from_grid(grid: Sequence[Sequence[object]]) -> tuple[Stamp | None, list[str]]:
@@ -203,14 +202,6 @@ def stamp_from_grid(grid: Sequence[Sequence[object]]) -> tuple[Stamp | None, lis
     return Stamp(head["master_id"], head["issue_id"], head.get("issued_at", ""),
                  head.get("group_by", ""), head.get("group", ""), head.get("source", ""),
                  tuple(rows)), problems
-
-
-def meta_value(grid: Sequence[Sequence[object]], label: str) -> str | None:
-    """Column B of the first ``_xlplan`` row labelled ``label``."""
-    for line in grid:
-        if meta_label(line) == label:
-            return None if len(line) < 2 or line[1] is None else str(line[1]).strip() or None
-    return None
 
 
 @dataclass(frozen=True, slots=True)

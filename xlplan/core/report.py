@@ -34,7 +34,9 @@ from enum import StrEnum
 from functools import lru_cache
 
 from xlplan.core.compute import RowResult, cell_text
+from xlplan.core.findings import Finding, Level
 from xlplan.core.layout import REPORT_SHEET, SHEETS, SUMMARY_SHEET, TITLE, column, year_words
+from xlplan.core.meta import report_fp_label
 from xlplan.core.model import RowData
 from xlplan.core.settings import Settings
 from xlplan.core.sheetread import col_letter
@@ -48,6 +50,9 @@ OVERRIDE_MARK = "※"  # beside a mark that a person set by hand; the footnote g
 SIDE_NOTE = ("このシートは入力シートから自動で作成されます（xlplan render）。"
              "ここを直接直しても、次に作成したときに消えます。直すときは入力シートを直してください。")
 ID_HEADING = "ID"
+# The sheets render writes, in their order in the workbook.
+REPORT_NAMES: tuple[str, ...] = (*(REPORT_SHEET[s] for s in SHEETS), SUMMARY_SHEET)
+MAX_EDIT_FINDINGS = 10  # per sheet; the rest are counted in one more finding
 
 
 class ColumnKind(StrEnum):
@@ -1067,3 +1072,107 @@ def build_all(items: Mapping[str, Sequence[tuple[RowData, RowResult]]],
               settings: Settings) -> Reports:
     summary = build_summary(items, settings)
     return Reports(build_reports(items, settings), summary, summary_sheet(summary, settings))
+
+
+# --------------------------------------------------------------------------- hand edits
+
+
+def fingerprint_rows(reports: Reports) -> dict[str, str]:
+    """The ``_xlplan`` rows that record what ``reports`` writes: label → fingerprint
+    (``report_fp.資料4-1`` → the hash of its values), in the workbook's sheet order."""
+    out = {report_fp_label(rep.name): fingerprint(rep.grid()) for rep in reports.sheets.values()}
+    out[report_fp_label(reports.summary_sheet.name)] = fingerprint(reports.summary_sheet.grid())
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Diff:
+    row: int
+    col: int
+    got: object
+    exp: object
+
+
+def _diff(grid: Sequence[Sequence[object]], exp: Sequence[Sequence[object]]) -> list[_Diff]:
+    out = []
+    for r in range(max(len(grid), len(exp))):
+        a = grid[r] if r < len(grid) else ()
+        b = exp[r] if r < len(exp) else ()
+        for c in range(max(len(a), len(b))):
+            x = norm_value(a[c]) if c < len(a) else None
+            y = norm_value(b[c]) if c < len(b) else None
+            if x != y:
+                out.append(_Diff(r + 1, c + 1, x, y))
+    return out
+
+
+def _short(v: object, n: int = 20) -> str:
+    s = "" if v is None else str(v).replace("\n", " ")
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def report_findings(current: Mapping[str, Sequence[Sequence[object]]],
+                    stored: Mapping[str, str | None], reports: Reports) -> list[Finding]:
+    """Findings for report sheets that differ from what render would write now.
+
+    ``current`` holds the values (a grid from A1) of each report sheet the workbook has,
+    ``stored`` the fingerprint saved when each was written (None or absent: none), and
+    ``reports`` the layout of the current input. A sheet whose values differ from its
+    stored fingerprint was edited by hand: each changed cell is a ``report_edited``
+    warning (at most :data:`MAX_EDIT_FINDINGS`, then one count), since the next render
+    replaces it. A sheet that matches its fingerprint but not the current input is only
+    out of date: one ``report_stale`` note. The file workflow and the ribbon both call
+    this, so ``xlplan check`` and the ribbon's check say the same.
+    """
+    expected: dict[str, tuple[list[list[CellValue]], ReportSheet | None]] = {
+        rep.name: (rep.grid(), rep) for rep in reports.sheets.values()}
+    expected[SUMMARY_SHEET] = (reports.summary_sheet.grid(), None)
+
+    out: list[Finding] = []
+    for name in REPORT_NAMES:
+        if name not in current:
+            continue
+        grid = current[name]
+        exp, rep = expected[name]
+        diffs = _diff(grid, exp)
+        if not diffs:
+            continue
+        fp = stored.get(name)
+        if fp is not None and fp == fingerprint(grid):
+            out.append(Finding(
+                "report_stale", Level.INFO, name, "",
+                f"「{name}」は入力シートの今の内容と違います（前回作成した後に入力が変わりました）。",
+                "資料を作成し直してください（xlplan render、またはリボンの「資料を作成」）。"))
+            continue
+        for d in diffs[:MAX_EDIT_FINDINGS]:
+            cell = f"{col_letter(d.col)}{d.row}"
+            where = _source_of(rep, d.row, d.col)
+            fix = (f"直す場合は入力シート{where}を直してから資料を作成し直してください。"
+                   if where else "直す場合は入力シートを直してから資料を作成し直してください。")
+            out.append(Finding(
+                "report_edited", Level.WARNING, name, cell,
+                f"「{name}」の{cell}が手で変更されています（「{_short(d.got)}」、作成し直すと"
+                f"「{_short(d.exp)}」）。資料シートへの手入力は、作成し直すと消えます。",
+                fix, _row_id(rep, d.row)))
+        if len(diffs) > MAX_EDIT_FINDINGS:
+            out.append(Finding(
+                "report_edited", Level.WARNING, name, "",
+                f"「{name}」ではほかに{len(diffs) - MAX_EDIT_FINDINGS}セルが手で変更されています。"
+                "資料シートへの手入力は、作成し直すと消えます。",
+                "直す場合は入力シートを直してから資料を作成し直してください。"))
+    return out
+
+
+def _source_of(rep: ReportSheet | None, row: int, col: int) -> str:
+    if rep is None:
+        return ""
+    for r in rep.rows:
+        if r.row == row and 1 <= col <= len(r.source_cells) and r.source_cells[col - 1]:
+            return f"「{r.source_tab}」の{r.source_cells[col - 1]}"
+    return ""
+
+
+def _row_id(rep: ReportSheet | None, row: int) -> str:
+    if rep is None:
+        return ""
+    return next((r.id for r in rep.rows if r.row == row), "")
