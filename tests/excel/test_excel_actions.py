@@ -165,6 +165,10 @@ def test_render_matches_cli(rendered: Path, tmp_path: Path) -> None:
 def test_render_creates_missing_report_sheets(workbook_copy: Path, tmp_path: Path) -> None:
     # Without a new row: `xlplan render` prints a new row's ID before recompute assigns
     # it (reported); the ribbon prints the assigned ID (test_strings_reach_excel_as_text).
+    wb = load_workbook(workbook_copy)  # the shipped template comes rendered: start without
+    for name in REPORT_NAMES:
+        del wb[name]
+    wb.save(workbook_copy)
     edited = staff_edits(workbook_copy, new_row=False)
     cli = render_file(copy_of(edited, tmp_path / "cli.xlsx"))
     exp = load_workbook(cli.path)

@@ -227,8 +227,10 @@ def _meta_sheet(wb: Workbook) -> None:
 
 def build_template(seed: Iterable[Mapping[str, str]] | None = None,
                    settings: Settings | None = None) -> Workbook:
-    """A fresh master workbook holding the seed's indicators, marks computed."""
-    from xlplan.book.master import recompute_workbook
+    """A fresh master workbook holding the seed's indicators, marks computed and the
+    printed 資料4-1/4-2/4-3 and 集計 rendered from them."""
+    from xlplan.book.report_sheets import render
+    from xlplan.render import recompute_and_lay_out
     from xlplan.seed import seed_rows
 
     settings = settings or Settings()
@@ -247,7 +249,8 @@ def build_template(seed: Iterable[Mapping[str, str]] | None = None,
     fixed = date(2021, 3, 1)
     wb.properties.created = wb.properties.modified = _midnight(fixed)
     wb.active = 0
-    recompute_workbook(wb)
+    master, _, reports = recompute_and_lay_out(wb)
+    render(master, reports=reports)
     return wb
 
 
