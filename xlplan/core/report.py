@@ -1001,54 +1001,43 @@ def summary_sheet(summary: Summary, settings: Settings) -> SummarySheet:
     cells[(r, 1)] = "2. 中項目別の判定の数"
     r = count_table(r + 1, summary.by_middle, with_middle=True)
 
-    r += 2
-    sections.append(r)
-    cells[(r, 1)] = "3. 判定できなかった指標（データなし・不明）"
-    r += 1
-    for j, h in enumerate(("資料", "成果指標", "ID", "判定", "理由"), start=1):
-        cells[(r, j)] = h
-    merges.append(Span(r, 5, r, ncols))
-    headings.append((r, 1, ncols))
-    heights[r] = 20.0
-    start = r + 1
-    if not summary.unjudged:
+    def listing(r: int, title: str, head: tuple[str, ...], head_height: float,
+                rows: Sequence[tuple[CellValue, ...]]) -> int:
+        """A titled table whose last column (a reason) spans to the right edge."""
+        last = len(head)
+        r += 2
+        sections.append(r)
+        cells[(r, 1)] = title
         r += 1
-        cells[(r, 1)] = "なし"
-        heights[r] = 18.0
-    for u in summary.unjudged:
-        r += 1
-        cells[(r, 1)], cells[(r, 2)], cells[(r, 3)] = REPORT_SHEET[u.sheet], u.indicator, u.id
-        cells[(r, 4)], cells[(r, 5)] = u.mark, u.reason
-        merges.append(Span(r, 5, r, ncols))
-        heights[r] = max(18.0, text_height(u.indicator, widths[1]),
-                         text_height(u.reason, sum(widths[4:])))
-    tables.append((start, r, ncols))
+        for j, h in enumerate(head, start=1):
+            cells[(r, j)] = h
+        merges.append(Span(r, last, r, ncols))
+        headings.append((r, 1, ncols))
+        heights[r] = head_height
+        start = r + 1
+        if not rows:
+            r += 1
+            cells[(r, 1)] = "なし"
+            heights[r] = 18.0
+        for vals in rows:
+            r += 1
+            for j, v in enumerate(vals, start=1):
+                cells[(r, j)] = v
+            merges.append(Span(r, last, r, ncols))
+            heights[r] = round(max(18.0, text_height(str(vals[1]), widths[1]),
+                                   text_height(str(vals[-1]), sum(widths[last - 1:]))), 1)
+        tables.append((start, r, ncols))
+        return r
 
-    r += 2
-    sections.append(r)
-    cells[(r, 1)] = f"4. 手動判定（{OVERRIDE_MARK}）とその理由"
-    r += 1
-    for j, h in enumerate(("資料", "成果指標", "ID", "計算の矢印", "計算の判定", "表示の矢印",
-                           "表示の判定", "理由"), start=1):
-        cells[(r, j)] = h
-    merges.append(Span(r, 8, r, ncols))
-    headings.append((r, 1, ncols))
-    heights[r] = 30.0
-    start = r + 1
-    if not summary.overrides:
-        r += 1
-        cells[(r, 1)] = "なし"
-        heights[r] = 18.0
-    for o in summary.overrides:
-        r += 1
-        vals: tuple[CellValue, ...] = (REPORT_SHEET[o.sheet], o.indicator, o.id, o.computed_trend,
-                                       o.computed_mark, o.shown_trend, o.shown_mark, o.reason)
-        for j, v in enumerate(vals, start=1):
-            cells[(r, j)] = v
-        merges.append(Span(r, 8, r, ncols))
-        heights[r] = round(max(18.0, text_height(o.indicator, widths[1]),
-                               text_height(o.reason, sum(widths[7:]))), 1)
-    tables.append((start, r, ncols))
+    r = listing(r, "3. 判定できなかった指標（データなし・不明）",
+                ("資料", "成果指標", "ID", "判定", "理由"), 20.0,
+                [(REPORT_SHEET[u.sheet], u.indicator, u.id, u.mark, u.reason)
+                 for u in summary.unjudged])
+    r = listing(r, f"4. 手動判定（{OVERRIDE_MARK}）とその理由",
+                ("資料", "成果指標", "ID", "計算の矢印", "計算の判定", "表示の矢印", "表示の判定", "理由"),
+                30.0,
+                [(REPORT_SHEET[o.sheet], o.indicator, o.id, o.computed_trend, o.computed_mark,
+                  o.shown_trend, o.shown_mark, o.reason) for o in summary.overrides])
 
     return SummarySheet(
         name=SUMMARY_SHEET, cells=cells, merges=tuple(merges), percent=tuple(percent),
