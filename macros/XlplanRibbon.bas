@@ -5,9 +5,15 @@ Attribute VB_Name = "XlplanRibbon"
 ' Japanese messages below are hex code points, decoded by Ja(); xlplan/addin.py holds
 ' the same texts and a test keeps both in step.
 '
-' Every button calls XlplanRun with its tag (check, recompute, render, update). The tag
-' goes to Python as xlplan.excel.run('<tag>'), or, when the add-in's SERVER_URL setting
-' is filled in, to the xlwings Server endpoint <SERVER_URL>/xlplan/<tag>.
+' Every button calls XlplanRun with its tag (check, recompute, render, update, merge).
+' The tag goes to Python as xlplan.excel.run('<tag>'), or, when the add-in's SERVER_URL
+' setting is filled in, to the xlwings Server endpoint <SERVER_URL>/xlplan/<tag>.
+'
+' merge (the secretariat's button) first lets the person choose the returned workbooks
+' (XlplanMerge). Their paths travel to Python in a list file (UTF-16, one path a line);
+' only that file's path is on the command line (--xlplan-paths=), never a chosen name,
+' and nothing of it is ever part of the Python code. Merge needs Python on this PC: the
+' server cannot read the person's files, so in server mode it only says so.
 '
 ' Security: every setting comes from this add-in's own sheet (ThisWorkbook), never from
 ' the workbook that is open. Python runs in isolated mode (-I): no PYTHON* environment
@@ -18,7 +24,7 @@ Attribute VB_Name = "XlplanRibbon"
 Option Explicit
 
 Private Const CONF_SHEET As String = "xlplan.conf"
-Private Const ACTIONS As String = "|check|recompute|render|update|"
+Private Const ACTIONS As String = "|check|recompute|render|update|merge|"
 Private Const WAIT_ON_RETURN As Boolean = True
 Private Const HIDDEN_WINDOW As Integer = 0
 
@@ -28,6 +34,9 @@ Private Const MSG_UNKNOWN As String = "3053 306E 30DC 30BF 30F3 306B 306F 5BFE 5
 Private Const MSG_NO_PYTHON As String = "0050 0079 0074 0068 006F 006E 304C 898B 3064 304B 308A 307E 305B 3093 3002 0078 006C 0070 006C 0061 006E 002E 0078 006C 0061 006D 0020 306E 8A2D 5B9A FF08 0049 004E 0054 0045 0052 0050 0052 0045 0054 0045 0052 005F 0057 0049 004E FF09 3092 4E8B 52D9 5C40 306B 78BA 8A8D 3057 3066 304F 3060 3055 3044 3002"
 Private Const MSG_FAILED As String = "0050 0079 0074 0068 006F 006E 306E 5B9F 884C 306B 5931 6557 3057 307E 3057 305F 3002 6B21 306E 5185 5BB9 3092 4E8B 52D9 5C40 306B 77E5 3089 305B 3066 304F 3060 3055 3044 3002"
 Private Const MSG_CONF As String = "3053 306E 30D6 30C3 30AF 306B 306F 8A2D 5B9A 30B7 30FC 30C8 FF08 002E 0063 006F 006E 0066 FF09 307E 305F 306F 8A2D 5B9A 30D5 30A1 30A4 30EB 304C 4ED8 3044 3066 3044 308B 305F 3081 3001 5B9F 884C 3092 4E2D 6B62 3057 307E 3057 305F 3002 4E8B 52D9 5C40 306B 78BA 8A8D 3057 3066 304F 3060 3055 3044 3002"
+Private Const MSG_MERGE_PICK As String = "53D6 308A 8FBC 3080 8FD4 9001 30D5 30A1 30A4 30EB 3092 9078 3093 3067 304F 3060 3055 3044 FF08 8907 6570 9078 3079 307E 3059 FF09"
+Private Const MSG_MERGE_FILTER As String = "0045 0078 0063 0065 006C 0020 30D6 30C3 30AF 0020 0028 002A 002E 0078 006C 0073 0078 003B 002A 002E 0078 006C 0073 006D 0029 002C 002A 002E 0078 006C 0073 0078 003B 002A 002E 0078 006C 0073 006D"
+Private Const MSG_MERGE_SERVER As String = "8FD4 9001 30D5 30A1 30A4 30EB 306E 53D6 308A 8FBC 307F 306F 3001 30B5 30FC 30D0 30FC 7D4C 7531 3067 306F 4F7F 3048 307E 305B 3093 FF08 30B5 30FC 30D0 30FC 304B 3089 306F 3053 306E 30D1 30BD 30B3 30F3 306E 30D5 30A1 30A4 30EB 3092 8AAD 3081 307E 305B 3093 FF09 3002 0050 0079 0074 0068 006F 006E 0020 3092 5165 308C 305F 30D1 30BD 30B3 30F3 306E 30A2 30C9 30A4 30F3 3067 5B9F 884C 3059 308B 304B 3001 4E8B 52D9 5C40 306E 30D1 30BD 30B3 30F3 3067 0020 0078 006C 0070 006C 0061 006E 0020 006D 0065 0072 0067 0065 0020 3092 4F7F 3063 3066 304F 3060 3055 3044 3002"
 
 Private savedProtection As Object ' Scripting.Dictionary: "book!sheet" -> Allow* flags
 
@@ -45,18 +54,46 @@ Public Sub XlplanRun(control As IRibbonControl)
         Exit Sub
     End If
     url = AddinSetting("SERVER_URL")
-    If url = "" Then
+    If action = "merge" Then
+        If url = "" Then
+            XlplanMerge
+        Else
+            MsgBox Ja(MSG_MERGE_SERVER), vbExclamation, Ja(MSG_TITLE)
+        End If
+    ElseIf url = "" Then
         XlplanRunPython action
     Else
         XlplanRunServer url, action
     End If
 End Sub
 
+' ---------------------------------------------------------------- merge: choose the files
+
+Private Sub XlplanMerge()
+    Dim files As Variant, fso As Object, listFile As String, listOut As Object, i As Long
+    files = Application.GetOpenFilename(FileFilter:=Ja(MSG_MERGE_FILTER), _
+        Title:=Ja(MSG_MERGE_PICK), MultiSelect:=True)
+    If Not IsArray(files) Then Exit Sub ' cancelled: nothing happens
+    Set fso = CreateObject("Scripting.FileSystemObject")
+    listFile = CreateObject("WScript.Shell").ExpandEnvironmentStrings("%TEMP%") & _
+               "\xlplan-merge-" & Format(Now, "yyyymmdd-hhnnss") & ".txt"
+    ' Unicode (UTF-16 with BOM): spaces and Japanese names arrive as they are.
+    Set listOut = fso.CreateTextFile(listFile, True, True)
+    For i = LBound(files) To UBound(files)
+        listOut.WriteLine CStr(files(i))
+    Next i
+    listOut.Close
+    XlplanRunPython "merge", listFile
+    On Error Resume Next
+    fso.DeleteFile listFile
+    On Error GoTo 0
+End Sub
+
 ' ---------------------------------------------------------------- desktop: RunPython
 
-Public Function XlplanRunPython(action As String) As Long
+Public Function XlplanRunPython(action As String, Optional listFile As String = "") As Long
     Dim sh As Object, interpreter As String, pyPath As String, logFile As String
-    Dim cmd As String, exitCode As Long
+    Dim cmd As String, exitCode As Long, extra As String
     Set sh = CreateObject("WScript.Shell")
     interpreter = sh.ExpandEnvironmentStrings(AddinSetting("INTERPRETER_WIN"))
     If interpreter = "" Or Dir(interpreter) = "" Then
@@ -66,13 +103,15 @@ Public Function XlplanRunPython(action As String) As Long
     End If
     pyPath = sh.ExpandEnvironmentStrings(AddinSetting("PYTHONPATH"))
     logFile = Environ("TEMP") & "\xlplan-" & Format(Now, "yyyymmdd-hhnnss") & ".log"
+    ' merge: the file listing the chosen workbooks (xlplan.excel.paths_from_argv)
+    If listFile <> "" Then extra = " --xlplan-paths=""" & listFile & """"
     ' The same command line that tests/excel/test_security.py runs on Linux.
     cmd = "cmd.exe /C cd /d """ & ParentFolder(interpreter) & """ && """ & interpreter & """ -I -B -c " & _
           """import sys; sys.path[0:0] = [p for p in sys.argv[1].split(';') if p]; " & _
           "import xlplan.excel; xlplan.excel.run('" & action & "')"" """ & pyPath & """" & _
           " --wb=""" & ActiveWorkbook.Name & """ --from_xl=1" & _
           " --app=""" & Application.Path & "\" & Application.Name & """" & _
-          " --hwnd=""" & Application.Hwnd & """ 2> """ & logFile & """"
+          " --hwnd=""" & Application.Hwnd & """" & extra & " 2> """ & logFile & """"
     exitCode = sh.Run(cmd, HIDDEN_WINDOW, WAIT_ON_RETURN)
     If exitCode <> 0 Then
         MsgBox Ja(MSG_FAILED) & vbLf & vbLf & ReadText(logFile), vbCritical, Ja(MSG_TITLE)

@@ -65,6 +65,11 @@ VBA_MESSAGES: dict[str, str] = {
     "MSG_NO_PYTHON": "Pythonが見つかりません。xlplan.xlam の設定（INTERPRETER_WIN）を事務局に確認してください。",
     "MSG_FAILED": "Pythonの実行に失敗しました。次の内容を事務局に知らせてください。",
     "MSG_CONF": "このブックには設定シート（.conf）または設定ファイルが付いているため、実行を中止しました。事務局に確認してください。",
+    # 返送ファイルを取り込み (merge): the file dialog, and the server path's refusal.
+    "MSG_MERGE_PICK": "取り込む返送ファイルを選んでください（複数選べます）",
+    "MSG_MERGE_FILTER": "Excel ブック (*.xlsx;*.xlsm),*.xlsx;*.xlsm",
+    "MSG_MERGE_SERVER": "返送ファイルの取り込みは、サーバー経由では使えません（サーバーからはこのパソコンのファイルを読めません）。"
+                        "Python を入れたパソコンのアドインで実行するか、事務局のパソコンで xlplan merge を使ってください。",
 }
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font, Protection
@@ -296,7 +296,7 @@ def split_master(master_path: Path | str, out_dir: Path | str, *, by: str = "own
     wb = open_workbook(master_path)
     data = master_path.read_bytes()
     master = read_master(wb, master_path)
-    _require_ids(master, master_path)
+    require_ids(master, master_path)
     stamp_time = _now(now)
     # Not ISO with a "T": xlwings' remote engine reads such text back as a datetime.
     issued_at = stamp_time.isoformat(sep=" ", timespec="seconds")
@@ -350,7 +350,17 @@ def split_master(master_path: Path | str, out_dir: Path | str, *, by: str = "own
     return SplitResult(master_path, mid, by, issued_at, files, unassigned, findings, bak)
 
 
-def _require_ids(master: Master, path: Path) -> None:
+class _MasterRows(Protocol):
+    """An openpyxl :class:`Master` or the ribbon's ``XwMaster``: rows and findings."""
+
+    findings: list[Finding]
+
+    def all_rows(self) -> list[RowData]: ...
+
+
+def require_ids(master: _MasterRows, path: Path) -> None:
+    """Refuse a master whose rows cannot be matched by ID (duplicate or missing IDs, a
+    broken layout), before anything is read from returned copies or written."""
     dup = [f for f in master.findings if f.code == "duplicate_id"]
     if dup:
         raise BookError("duplicate_id", path,
@@ -600,13 +610,16 @@ def view_of_master(m: Master) -> MasterView:
     return _view(sheets, meta_grid(wb), changes, m.findings, m.path)
 
 
-def view_of_xw_master(xm: Any) -> MasterView:
-    """The same view from :class:`xlplan.book.xw_book.XwMaster` (the open book in Excel)."""
+def view_of_xw_master(xm: Any, path: Path | None = None) -> MasterView:
+    """The same view from :class:`xlplan.book.xw_book.XwMaster` (the open book in Excel).
+
+    ``path``: where the open book is saved, when known, so that choosing the master
+    itself as a returned file is refused (``merge_is_master``)."""
     sheets = {k: (s.layout, s.rows, s.grid[s.layout.header_row - 1] if len(s.grid) >= s.layout.header_row else [])
               for k, s in xm.sheets.items()}
     meta = xm.grid(META_SHEET) if META_SHEET in xm.sheet_names else []
     changes = xm.grid(CHANGES_SHEET) if CHANGES_SHEET in xm.sheet_names else []
-    return _view(sheets, meta, changes, xm.findings, None)
+    return _view(sheets, meta, changes, xm.findings, path)
 
 
 def plan_returns(view: MasterView, returned: Sequence[Path | str], *, dry_run: bool = False,
@@ -769,7 +782,7 @@ def merge_into_master(master: Path | str | Workbook, returned: Sequence[Path | s
             check_writable(path)
         wb = open_workbook(path)
     m = read_master(wb, path)
-    _require_ids(m, path or Path("master"))
+    require_ids(m, path or Path("master"))
     view = view_of_master(m)
     report = plan_returns(view, returned, dry_run=dry_run, now=now, progress=progress)
     if not dry_run and report.changes:
@@ -1042,7 +1055,7 @@ def rollover_master(master_path: Path | str, to_year: int, out: Path | str, *,
     check_writable(dest)
     wb = open_workbook(src)
     m = read_master(wb, src)
-    _require_ids(m, src)
+    require_ids(m, src)
     old = m.settings
     if to_year <= old.fiscal_year:
         raise BookError("rollover_year", src,

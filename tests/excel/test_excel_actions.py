@@ -251,7 +251,7 @@ def test_wrong_template_version_is_refused_without_writing(edited: Path) -> None
     wb = load_workbook(edited)
     wb["_xlplan"]["B1"] = "xlplan-template-0"
     wb.save(edited)
-    for action in excel.ACTIONS:
+    for action in excel.BOOK_ACTIONS:  # merge: tests/excel/test_excel_merge.py
         _, rep, result, actions = ribbon(edited, action)
         assert not result.ok
         assert [a["func"] for a in actions] == ["alert"]

@@ -27,7 +27,8 @@ client replays). Their traps are handled here, in one place:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -43,8 +44,9 @@ from xlplan.core.layout import (
     SETTINGS_SHEET,
     SHEETS,
     TEMPLATE_VERSION,
+    columns_for,
 )
-from xlplan.core.meta import place_rows, report_fingerprints
+from xlplan.core.meta import last_used_row, place_rows, report_fingerprints
 from xlplan.core.model import RowData
 from xlplan.core.report import (
     REPORT_NAMES,
@@ -601,6 +603,162 @@ def plan_reports(xm: XwMaster, rows: Sequence[RowData],
         text += "（グラフは「xlplan render」で作成されます）"
     plan.extend(plan_fingerprints(xm, fingerprint_rows(reports)))
     return plan, text + "を作り直しました。"
+
+
+# --- single cells and appended rows (the merge of returned copies) --------------------
+
+
+_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def cell_index(ref: str) -> tuple[int, int]:
+    """``"J12"`` → ``(12, 10)`` (row, column; 1-based)."""
+    m = _CELL.match(ref.strip())
+    if m is None:
+        raise ValueError(f"not a cell address: {ref!r}")
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col
+
+
+def held(v: object) -> object:
+    """What a cell holds once ``v`` is written (:func:`to_excel`), as a block read gives it."""
+    if isinstance(v, str):
+        return v or None
+    if isinstance(v, datetime):
+        return v
+    if isinstance(v, date):
+        return datetime(v.year, v.month, v.day)
+    return v
+
+
+def staff_columns(xm: XwMaster) -> dict[str, set[int]]:
+    """Tab → the columns staff type into (the columns a merge may write)."""
+    return {s.tab: {s.layout.cols[c.key] for c in columns_for(key)
+                    if c.editable_by_staff and c.key in s.layout.cols}
+            for key, s in xm.sheets.items()}
+
+
+def plan_cells(xm: XwMaster, writes: Sequence[tuple[str, str, object]],
+               joinable: Mapping[str, Iterable[int]]) -> WritePlan:
+    """Single cells (tab, "J12", value) as a few blocks, however many cells and rows.
+
+    Per sheet, the written columns are grouped into runs: two written columns share a
+    block when every column from one to the other is ``joinable`` (for the merge: the
+    staff columns, so that no ID, target, judgement or computed cell is ever rewritten).
+    Each run is one block from its first to its last written row; the cells of the block
+    that are not written get back the value read a moment before. So the number of
+    blocks is at most the number of runs of joinable columns, never the number of rows.
+    A later write to the same cell wins.
+    """
+    plan = WritePlan()
+    by_tab: dict[str, dict[tuple[int, int], object]] = {}
+    for tab, ref, value in writes:
+        by_tab.setdefault(tab, {})[cell_index(ref)] = value
+    for tab, cells in by_tab.items():
+        grid = xm.grid(tab)
+        ok = set(joinable.get(tab, ()))
+        runs: list[list[int]] = []
+        for c in sorted({c for _, c in cells}):
+            if runs and all(x in ok for x in range(runs[-1][-1], c + 1)):
+                runs[-1].append(c)
+            else:
+                runs.append([c])
+        for run in runs:
+            c0, c1 = run[0], run[-1]
+            rows = [r for r, c in cells if c0 <= c <= c1]
+            r0, r1 = min(rows), max(rows)
+            before = [[_at(grid, r, c) for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)]
+            after = [[cells.get((r, c), before[i][j]) for j, c in enumerate(range(c0, c1 + 1))]
+                     for i, r in enumerate(range(r0, r1 + 1))]
+            plan.blocks.append(Block(tab, r0, c0, after, before))
+        plan.changed_cells += len(cells)
+    return plan
+
+
+def with_cells(xm: XwMaster, writes: Sequence[tuple[str, str, object]]) -> XwMaster:
+    """The master as a block read will find it once ``writes`` are written: the input
+    sheets' grids with the new values, their rows parsed again (what the file workflow
+    reads when it recomputes after a merge)."""
+    grids = dict(xm.grids)
+    changed: dict[str, Grid] = {}
+    for tab, ref, value in writes:
+        if tab not in changed:
+            changed[tab] = grids[tab] = [list(line) for line in xm.grid(tab)]
+        grid = changed[tab]
+        r, c = cell_index(ref)
+        while len(grid) < r:
+            grid.append([])
+        line = grid[r - 1]
+        line.extend([None] * (c - len(line)))
+        line[c - 1] = held(value)
+    sheets = dict(xm.sheets)
+    for key, s in xm.sheets.items():
+        if s.tab in changed:
+            rows, _ = rows_from_grid(s.layout, changed[s.tab])
+            sheets[key] = replace(s, grid=changed[s.tab], rows=rows)
+    return replace(xm, sheets=sheets, grids=grids)
+
+
+def plan_append_rows(xm: XwMaster, tab: str, headings: Sequence[str],
+                     rows: Sequence[Sequence[object]],
+                     widths: Sequence[float] | None = None) -> WritePlan:
+    """Records appended to a plain table (headings in row 1) as one block.
+
+    Each value goes to the column whose heading is ``headings[i]`` now (columns found by
+    heading, as the file workflow's ``Table.append``; a value whose heading is gone is
+    not written), below the last used row. A missing sheet is created with the headings
+    (and, through the layout macro, their widths and the heading colour).
+    """
+    plan = WritePlan()
+    if not rows:
+        return plan
+    if tab not in xm.sheet_names:
+        plan.new_sheets.append(tab)
+        width = len(headings)
+        values: list[list[object]] = [list(headings), *[list(r) for r in rows]]
+        # An undo (a later write failing) must empty the new sheet: 変更履歴 rows of
+        # changes that were put back would make a later merge skip them as taken.
+        empty: list[list[object]] = [[None] * width for _ in values]
+        plan.blocks.append(Block(tab, 1, 1, values, empty))
+        ops: list[tuple[object, ...]] = [("W", j, w) for j, w in enumerate(widths or [], start=1)]
+        ops += [("L", _ref(1, 1, 1, width), "DDEBF7"), ("F", _ref(1, 1, 1, width), 9, 1)]
+        plan.layouts_after.append(LayoutCall(tab, _ops(ops)))
+        return plan
+    grid = xm.grid(tab)
+    top = grid[0] if grid else []
+    where = {str(v).strip(): j for j, v in enumerate(top, start=1)
+             if v is not None and str(v).strip()}
+    cols = {i: where[h] for i, h in enumerate(headings) if h in where}
+    if not cols:
+        return plan
+    c0, c1 = min(cols.values()), max(cols.values())
+    first = max(last_used_row(grid), 1) + 1
+    before = [[_at(grid, first + i, c) for c in range(c0, c1 + 1)] for i in range(len(rows))]
+    after = [list(line) for line in before]
+    for i, rec in enumerate(rows):
+        for k, c in cols.items():
+            after[i][c - c0] = rec[k] if k < len(rec) else None
+    plan.blocks.append(Block(tab, first, c0, after, before))
+    return plan
+
+
+def plan_meta_append(xm: XwMaster, rows: Sequence[Sequence[object]]) -> WritePlan:
+    """Rows appended to ``_xlplan`` as one block, where the file workflow's ``meta_append``
+    puts them: after the last row that holds something in columns A–C."""
+    plan = WritePlan()
+    if not rows:
+        return plan
+    grid = xm.grid(META_SHEET)
+    last = 0
+    for i, line in enumerate(grid, start=1):
+        if any(v is not None and v != "" for v in line[:3]):
+            last = i
+    width = max(len(r) for r in rows)
+    before = [[_at(grid, last + 1 + i, c) for c in range(1, width + 1)] for i in range(len(rows))]
+    plan.blocks.append(Block(META_SHEET, last + 1, 1, [list(r) for r in rows], before))
+    return plan
 
 
 def to_excel(v: object) -> object:
