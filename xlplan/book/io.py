@@ -17,7 +17,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from xlplan.core.layout import META_SHEET, TEMPLATE_VERSION
+from xlplan.core.layout import META_SHEET, version_problem
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
 ZIP_MAGIC = b"PK\x03\x04"
@@ -121,13 +121,9 @@ def template_version(wb: Workbook) -> str | None:
 
 
 def check_template_version(wb: Workbook, path: Path) -> None:
-    v = template_version(wb)
-    if v != TEMPLATE_VERSION:
-        found = "なし" if v is None else v
-        raise BookError("template_version", path,
-                        f"テンプレートの版が違います（このファイル：{found}、必要：{TEMPLATE_VERSION}）。",
-                        "最新の資料4テンプレートに値を写すか、事務局に新しい様式を依頼してください。",
-                        f"different template version: {found}, expected {TEMPLATE_VERSION}")
+    problem = version_problem(template_version(wb))
+    if problem is not None:
+        raise BookError("template_version", path, *problem)
 
 
 def backup(path: Path, now: datetime | None = None) -> Path:

@@ -43,8 +43,8 @@ from xlplan.core.layout import (
     META_SHEET,
     SETTINGS_SHEET,
     SHEETS,
-    TEMPLATE_VERSION,
     columns_for,
+    version_problem,
 )
 from xlplan.core.meta import last_used_row, place_rows, report_fingerprints
 from xlplan.core.model import RowData
@@ -268,13 +268,9 @@ def read_master(book: Any) -> XwMaster:
         meta = grid(META_SHEET)
         if meta and len(meta[0]) > 1 and meta[0][1] is not None:
             version = str(meta[0][1])
-    if version != TEMPLATE_VERSION:
-        found = "なし" if version is None else version
-        raise XwBookError(
-            "template_version",
-            f"テンプレートの版が違います（このファイル：{found}、必要：{TEMPLATE_VERSION}）。",
-            "最新の資料4テンプレートに値を写すか、事務局に新しい様式を依頼してください。",
-            f"different template version: {found}, expected {TEMPLATE_VERSION}")
+    problem = version_problem(version)
+    if problem is not None:
+        raise XwBookError("template_version", *problem)
 
     settings, findings = settings_from_grid(grid(SETTINGS_SHEET) if SETTINGS_SHEET in names else None)
     sheets: dict[str, XwSheet] = {}

@@ -20,6 +20,16 @@ TEMPLATE_VERSION = "xlplan-template-1"
 
 SHEETS: tuple[str, ...] = ("4-1", "4-2", "4-3")
 
+
+def version_problem(found: str | None) -> tuple[str, str, str] | None:
+    """(message, fix, English) when a workbook's template version is not this one."""
+    if found == TEMPLATE_VERSION:
+        return None
+    shown = "なし" if found is None else found
+    return (f"テンプレートの版が違います（このファイル：{shown}、必要：{TEMPLATE_VERSION}）。",
+            "最新の資料4テンプレートに値を写すか、事務局に新しい様式を依頼してください。",
+            f"different template version: {shown}, expected {TEMPLATE_VERSION}")
+
 # What staff see. Code refers to sheets by their key ("4-1"); these are the tab names.
 INPUT_SHEET = {"4-1": "4-1入力", "4-2": "4-2入力", "4-3": "4-3入力"}
 REPORT_SHEET = {"4-1": "資料4-1", "4-2": "資料4-2", "4-3": "資料4-3"}
