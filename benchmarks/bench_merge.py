@@ -7,7 +7,7 @@ and makes N returned copies, each edited as staff edit them (openpyxl, two cells
 of them the same cell as another copy so conflicts happen too). Then, in the same run:
 
 - baseline: ``openpyxl.load_workbook`` of the same N files, nothing else;
-- merge: :func:`xlplan.roundtrip.merge_into_master` of the N files into a fresh copy of
+- merge: :func:`xlplan.files.merge_file` of the N files into a fresh copy of
   the master (sniffing each file, reading, three-way merge, 変更履歴, recompute, backup,
   atomic save).
 
@@ -26,12 +26,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from openpyxl import load_workbook
+from xlplan.engines.template import build_template
+from xlplan.files import merge_file as merge_into_master
+from xlplan.files import split_file as split_master
 
 from benchmarks.common import best_of
-from xlplan.book.template import build_template
 from xlplan.core.layout import INPUT_SHEET
 from xlplan.core.sheetread import locate
-from xlplan.roundtrip import merge_into_master, split_master
 
 GOAL = 2.0
 

@@ -15,10 +15,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from openpyxl import load_workbook
+from tests.helpers import master_of_workbook
+from xlplan.files import recompute_file
 
 from benchmarks.common import best_of, build_master, synthetic_rows
-from xlplan.book.master import read_master
-from xlplan.workflow import recompute_file
 
 
 def main(n: int = 10_000) -> None:
@@ -33,11 +33,12 @@ def main(n: int = 10_000) -> None:
 
         def blank_computed() -> None:
             wb = load_workbook(src)
-            m = read_master(wb)
-            for s in m.sheets.values():
+            m = master_of_workbook(wb)
+            for s in m.inputs.values():
                 col = s.layout.cols["mark"]
+                ws = wb[s.tab]
                 for r in s.rows:
-                    s.ws.cell(r.row, col).value = None
+                    ws.cell(r.row, col).value = None
             wb.save(work)
 
         blank_computed()

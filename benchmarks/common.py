@@ -45,7 +45,7 @@ def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
 
 
 def build_master(rows: list[dict[str, str]], path: Path) -> Path:
-    from xlplan.book.template import build_template
+    from xlplan.engines.template import build_template
 
     build_template(rows).save(path)
     return path

@@ -7,9 +7,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tests.conftest import run_cli
-from xlplan.book.master import read_master
+from tests.helpers import master_of
 from xlplan.core.layout import CHECK_SHEET, INPUT_SHEET
-from xlplan.workflow import check_file
+from xlplan.files import check_file
 
 
 def _cell_of(path: Path, sheet: str, row_id: str, heading_start: str) -> str:
@@ -23,7 +23,7 @@ def test_seed_typos_are_found_where_they_are(master: Path) -> None:
     out = check_file(master, write=False)
     got = {(f.code, f.sheet, f.cell) for f in out.findings}
     # 延15,3728人: the seed's broken digit grouping (オンライン看護技術学習の受講者数)
-    typo = next(r for r in read_master(load_workbook(master)).all_rows()
+    typo = next(r for r in master_of(master).all_rows()
                 if "延15,3728人" in r.text("actual"))
     assert ("digit_grouping", typo.tab, typo.cell("actual")) in got
     assert any(code == "date_incomplete" and cell == typo.cell("baseline") for code, _, cell in got)

@@ -7,7 +7,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from tests.conftest import run_cli
-from xlplan.book.dump import dump_workbook
+from tests.workbook_dump import dump_workbook
 
 
 def _features(d: dict) -> dict:  # type: ignore[type-arg]

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.helpers import records_of
 from tests.test_merge_common import (
     T1,
     addr,
@@ -28,18 +29,15 @@ from tests.test_merge_common import (
     template_bytes,
     value_at,
 )
-from xlplan.book.io import BookError, lock_file
 from xlplan.cli import main
 from xlplan.core.layout import CHANGES_SHEET, INPUT_SHEET
+from xlplan.core.logs import CHANGES
 from xlplan.core.merge import Reason
-from xlplan.roundtrip import (
-    CHANGES,
-    Status,
-    master_id,
-    merge_into_master,
-    merge_summary_ja,
-    split_master,
-)
+from xlplan.core.returns import Status, merge_summary_ja
+from xlplan.core.texts import Refusal as BookError
+from xlplan.engines.xlsx import lock_file
+from xlplan.files import merge_file as merge_into_master
+from xlplan.files import split_file as split_master
 
 
 def _cell(master: Path, rid: str, key: str) -> tuple[str, str]:
@@ -78,7 +76,7 @@ def test_clean_merge_applies_exactly_the_edited_cells(tmp_path: Path) -> None:
     # Backup first, equal to the master before.
     assert rep.backup is not None and cells(rep.backup) == before
     # 変更履歴: when, which file, who saved it, row, column, old → new.
-    recs = CHANGES.records(load_workbook(master))
+    recs = records_of(CHANGES, master)
     got = {(r["file"], r["saved_by"], r["id"], r["column"], r["old"], r["new"], r["at"])
            for r in recs}
     exp = {
@@ -268,7 +266,7 @@ def test_copies_from_another_master_or_without_stamp_are_not_applied(tmp_path: P
     # Another master (e.g. last year's): same template, another identity in _xlplan.
     other = new_master(tmp_path / "b")
     res = split_master(other, tmp_path / "b" / "out", by="sheet", now=T1)
-    assert master_id(load_workbook(other)) != master_id(load_workbook(master))
+    assert _master_id(other) != _master_id(master)
     foreign = edit(res.files[0].path, tmp_path / "foreign.xlsx", {("4-1-01", "actual"): "1人"})
     # The bare template, filled in: no stamp at all.
     bare = tmp_path / "bare.xlsx"
@@ -312,12 +310,26 @@ def test_dry_run_writes_nothing_and_reports_exactly_what_would_change(tmp_path: 
     assert [(c.row_id, c.key) for c in real.conflicts] == [(c.row_id, c.key) for c in dry.conflicts]
 
 
-def test_ribbon_entry_merges_into_an_open_workbook(tmp_path: Path) -> None:
+def _master_id(path: Path) -> str | None:
+    from tests.helpers import sheet_grid
+    from xlplan.core import merge as core
+    from xlplan.core.layout import META_SHEET
+
+    return core.meta_value(sheet_grid(path, META_SHEET), core.MASTER_ID)
+
+
+def test_the_merge_action_plans_writes_into_an_open_workbook(tmp_path: Path) -> None:
+    from xlplan.actions.merge import merge
+    from xlplan.engines.xlsx import XlsxEngine
+
     master, sent = issued(tmp_path)
     back = edit(sent["4-1"], tmp_path / "back.xlsx", {("4-1-02", "actual"): "1,000時間"})
-    wb = load_workbook(master)
     data = master.read_bytes()
-    rep = merge_into_master(wb, [back], now=T1)
+    engine = XlsxEngine(master)
+    result = merge(engine, [back], now=T1)
+    engine.apply(result.plan)
+    wb = engine.wb
+    rep = result.data["report"]
     assert master.read_bytes() == data  # the caller saves
     assert rep.saved is None and len(rep.changes) == 1
     assert value_at(wb, "4-1-02", "actual") == "1,000時間"
@@ -387,5 +399,5 @@ def test_a_row_sent_to_two_owners_takes_the_first_answer_and_lists_the_second(
         ("actual", "62.00%", "61.50%")]
     assert value_at(master, "4-2-01", "actual") == "62.00%"
     assert value_at(master, "4-2-01", "policy") == "県警の方針"
-    saved = {(r["saved_by"], r["key"]) for r in CHANGES.records(load_workbook(master))}
+    saved = {(r["saved_by"], r["key"]) for r in records_of(CHANGES, master)}
     assert saved == {("税務課", "actual"), ("税務課", "challenges"), ("県警", "policy")}

@@ -30,7 +30,7 @@ CellMap = dict[tuple[str, str], object]
 
 @cache
 def template_bytes() -> bytes:
-    from xlplan.book.template import build_template
+    from xlplan.engines.template import build_template
 
     buf = io.BytesIO()
     build_template().save(buf)
@@ -148,7 +148,7 @@ def copy_to(src: Path, folder: Path, name: str | None = None) -> Path:
 def _issued_by_sheet() -> tuple[bytes, tuple[tuple[str, bytes], ...]]:
     import tempfile
 
-    from xlplan.roundtrip import split_master
+    from xlplan.files import split_file as split_master
 
     with tempfile.TemporaryDirectory() as d:
         master = new_master(Path(d))

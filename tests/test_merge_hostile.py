@@ -31,7 +31,8 @@ from tests.test_merge_common import (
 )
 from xlplan.cli import main
 from xlplan.core.layout import INPUT_SHEET, META_SHEET
-from xlplan.roundtrip import Status, merge_into_master
+from xlplan.core.returns import Status
+from xlplan.files import merge_file as merge_into_master
 
 GOOD_EDIT = {("4-1-04", "status_text"): "正常に記入された内容"}
 

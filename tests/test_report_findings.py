@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from xlplan.book.master import compute_all, read_master
-from xlplan.book.report_sheets import report_items
-from xlplan.book.template import build_template
+from tests.helpers import master_of_workbook, report_items
 from xlplan.core.findings import Level
 from xlplan.core.meta import (
     last_used_row,
@@ -29,12 +27,13 @@ from xlplan.core.report import (
     fingerprint_rows,
     report_findings,
 )
+from xlplan.engines.template import build_template
 
 
 @pytest.fixture(scope="module")
 def reports() -> Reports:
-    master = read_master(build_template())
-    return build_all(report_items(master, compute_all(master)), master.settings)
+    master = master_of_workbook(build_template())
+    return build_all(report_items(master), master.settings)
 
 
 def _grids(reports: Reports) -> dict[str, list[list[object]]]:

@@ -13,9 +13,7 @@ from dataclasses import replace
 
 import pytest
 
-from xlplan.book.master import compute_all, read_master
-from xlplan.book.report_sheets import report_items
-from xlplan.book.template import build_template
+from tests.helpers import master_of_workbook, report_items
 from xlplan.core.compute import compute_row
 from xlplan.core.layout import INPUT_SHEET, columns_for
 from xlplan.core.model import RowData
@@ -31,6 +29,7 @@ from xlplan.core.report import (
     short_label,
 )
 from xlplan.core.settings import Settings
+from xlplan.engines.template import build_template
 from xlplan.seed import seed_rows
 
 # The headings of the printed tables, in order, as the seed prints them (PDF line breaks
@@ -60,12 +59,12 @@ def norm(s: str) -> str:
 
 @pytest.fixture(scope="module")
 def seed_master():  # type: ignore[no-untyped-def]
-    return read_master(build_template())
+    return master_of_workbook(build_template())
 
 
 @pytest.fixture(scope="module")
 def items(seed_master):  # type: ignore[no-untyped-def]
-    return report_items(seed_master, compute_all(seed_master))
+    return report_items(seed_master)
 
 
 @pytest.fixture(scope="module")
@@ -231,7 +230,7 @@ def test_summary_counts_match_the_printed_marks(reports) -> None:
 
 def test_an_indicator_without_data_is_listed(seed_master) -> None:
     master = seed_master
-    sheet = master.sheets["4-2"]
+    sheet = master.inputs["4-2"]
     first = sheet.rows[0]
     values = dict(first.values, actual="－", projection="－")
     row = replace(first, values=values)
@@ -243,7 +242,7 @@ def test_an_indicator_without_data_is_listed(seed_master) -> None:
 
 def test_layout_is_deterministic(seed_master, items) -> None:
     a = build_all(items, seed_master.settings)
-    b = build_all(report_items(seed_master, compute_all(seed_master)), seed_master.settings)
+    b = build_all(report_items(seed_master), seed_master.settings)
     assert a == b
     assert fingerprint(a.sheets["4-2"].grid()) == fingerprint(b.sheets["4-2"].grid())
 

@@ -21,11 +21,10 @@ from openpyxl import load_workbook
 from PIL import Image, ImageChops, ImageStat
 
 from tests.golden.dump import REFERENCE_DPI, REFERENCE_PNG, rendered_template
+from tests.helpers import layouts_of, master_of_workbook
 from xlplan import cli
-from xlplan.book.io import BookError
-from xlplan.book.master import read_master
-from xlplan.book.report_sheets import build_layouts
 from xlplan.core.layout import REPORT_SHEET, SHEETS
+from xlplan.core.texts import Refusal as BookError
 from xlplan.pdf import export_pdf, find_soffice
 from xlplan.seed import seed_rows
 
@@ -167,7 +166,7 @@ def test_all_68_indicators_are_in_the_pdf(pages) -> None:
 
 def test_page_count_and_pages_per_report(pages, rendered: Path) -> None:
     """LibreOffice breaks pages exactly where xlplan planned them (no extra breaks)."""
-    reports = build_layouts(read_master(load_workbook(rendered)))
+    reports = layouts_of(master_of_workbook(load_workbook(rendered)))
     planned = {rep.name: rep.pages for rep in reports.sheets.values()}
     got: dict[str, int] = {}
     for p in pages:

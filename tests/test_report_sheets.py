@@ -15,22 +15,20 @@ from openpyxl import load_workbook
 
 from tests.conftest import run_cli
 from tests.golden.dump import dump_workbook
-from tests.helpers import input_cells
-from xlplan.book import styles
-from xlplan.book.io import BookError, lock_file
-from xlplan.book.master import read_master
-from xlplan.book.meta import meta_drop, meta_ws
-from xlplan.book.report_sheets import (
-    REPORT_NAMES,
-    build_layouts,
-    report_edit_findings,
-    stored_fingerprint,
-)
+from tests.helpers import input_cells, layouts_of, master_of_workbook, report_findings_of
 from xlplan.core.findings import Level
 from xlplan.core.layout import INPUT_SHEET, META_SHEET, REPORT_SHEET, SHEETS, SUMMARY_SHEET
-from xlplan.core.meta import report_fp_label
-from xlplan.render import render_file
+from xlplan.core.meta import report_fingerprints, report_fp_label
+from xlplan.core.report import REPORT_NAMES
+from xlplan.core.texts import Refusal as BookError
+from xlplan.engines.xlsx import lock_file
+from xlplan.files import render_file
 from xlplan.seed import seed_rows
+
+# Mark colours as docs/report.md lists them: (fill, font) by what the mark means.
+PALETTE = {"◎": ("C6EFCE", "006100"), "○": ("E2EFDA", "375623"), "△": ("FFEB9C", "9C5700"),
+           "×": ("FFC7CE", "9C0006"), "－": ("EDEDED", "595959"), "不明": ("EDEDED", "595959"),
+           "進捗管理の停止": ("EDEDED", "595959")}
 
 SEED = seed_rows()
 SEED_BY_ID = {r["id"]: r for r in SEED}
@@ -74,7 +72,7 @@ def test_every_indicator_with_its_printed_marks(rendered: Path, sheet: str) -> N
         assert (got_trend, got_mark) == (s["printed_trend"], s["printed_mark"]), rid
         cell = ws.cell(r, mark)
         assert cell.alignment.horizontal == "center"
-        bg, fg = styles.MARK_COLOURS[got_mark]
+        bg, fg = PALETTE[got_mark]
         assert cell.fill.fgColor.rgb.endswith(bg)
         assert cell.font.color.rgb.endswith(fg)
 
@@ -155,8 +153,8 @@ def test_render_never_touches_what_people_typed(master: Path) -> None:
 
 def test_a_new_value_shows_in_the_report(master: Path) -> None:
     wb = load_workbook(master)
-    m = read_master(wb)
-    row = next(r for r in m.sheets["4-2"].rows if r.id == "4-2-02")  # 年間用紙使用量 (↘)/×
+    m = master_of_workbook(wb)
+    row = next(r for r in m.inputs["4-2"].rows if r.id == "4-2-02")  # 年間用紙使用量 (↘)/×
     wb[row.tab][row.addr["projection"]] = "300,000千枚"  # below the 365,241千枚 target
     wb.save(master)
     typed = input_cells(master)
@@ -170,14 +168,14 @@ def test_a_new_value_shows_in_the_report(master: Path) -> None:
 
 def test_hand_edits_are_reported_and_not_kept(rendered: Path) -> None:
     wb = load_workbook(rendered)
-    assert report_edit_findings(wb) == []
+    assert report_findings_of(wb) == []
     ws = wb["資料4-2"]
     r = dict(_report_rows(ws))["4-2-05"]
     mark_col = max(c.column for c in ws[3] if c.value and str(c.value).startswith("進捗率"))
     ws.cell(r, mark_col).value = "○"  # someone "corrects" the printed mark by hand
     wb.save(rendered)
 
-    found = report_edit_findings(load_workbook(rendered))
+    found = report_findings_of(load_workbook(rendered))
     assert [f.code for f in found] == ["report_edited"]
     f = found[0]
     assert f.level is Level.WARNING and f.sheet == "資料4-2"
@@ -188,29 +186,32 @@ def test_hand_edits_are_reported_and_not_kept(rendered: Path) -> None:
     assert [x.code for x in out.findings if x.code == "report_edited"] == ["report_edited"]
     ws2 = load_workbook(rendered)["資料4-2"]
     assert ws2.cell(r, mark_col).value == "◎"
-    assert report_edit_findings(load_workbook(rendered)) == []
+    assert report_findings_of(load_workbook(rendered)) == []
 
 
 def test_edit_of_input_makes_the_report_stale_not_edited(rendered: Path) -> None:
     wb = load_workbook(rendered)
-    m = read_master(wb)
-    row = next(r for r in m.sheets["4-3"].rows if r.id == "4-3-02")
+    m = master_of_workbook(wb)
+    row = next(r for r in m.inputs["4-3"].rows if r.id == "4-3-02")
     wb[row.tab][row.addr["status_text"]] = "新しい取組状況"
-    found = report_edit_findings(wb)
+    found = report_findings_of(wb)
     assert {(f.code, f.level, f.sheet) for f in found} == {("report_stale", Level.INFO, "資料4-3")}
 
 
 def test_a_report_sheet_without_fingerprint_is_compared_cell_by_cell(rendered: Path) -> None:
     wb = load_workbook(rendered)
-    meta_drop(meta_ws(wb), lambda label: label == report_fp_label("資料4-1"))
+    meta = wb[META_SHEET]
+    for c in meta["A"]:
+        if c.value == report_fp_label("資料4-1"):
+            c.value = None
+            meta.cell(c.row, 2).value = None
     wb["資料4-1"]["A1"] = "差し替えたタイトル"
-    found = report_edit_findings(wb)
+    found = report_findings_of(wb)
     assert [(f.code, f.sheet, f.cell) for f in found] == [("report_edited", "資料4-1", "A1")]
 
 
 def test_fingerprints_are_rows_of_the_meta_sheet(rendered: Path) -> None:
     """One ``_xlplan`` row per report sheet (label in A, hex hash in B), no defined names."""
-    from openpyxl.workbook.defined_name import DefinedName
 
     def fp_rows(path: Path) -> list[tuple[int, object, object]]:
         ws = load_workbook(path)[META_SHEET]
@@ -223,14 +224,12 @@ def test_fingerprints_are_rows_of_the_meta_sheet(rendered: Path) -> None:
     wb = load_workbook(rendered)
     for _, label, value in rows:
         assert isinstance(value, str) and len(value) == 32 and int(value, 16) >= 0
-        assert stored_fingerprint(wb, str(label).removeprefix("report_fp.")) == value
+        grid = list(wb[META_SHEET].iter_rows(values_only=True))
+        assert report_fingerprints(grid)[str(label).removeprefix("report_fp.")] == value
     assert not [n for n in wb.defined_names if "report_fp" in n]
-    # A file rendered by an older xlplan held them as defined names: render drops those.
-    wb.defined_names["xlplan_report_fp_4_1"] = DefinedName("xlplan_report_fp_4_1",
-                                                           attr_text='"0123"')
     ws = wb["4-3入力"]
-    m = read_master(wb)
-    row = next(r for r in m.sheets["4-3"].rows if r.id == "4-3-02")
+    m = master_of_workbook(wb)
+    row = next(r for r in m.inputs["4-3"].rows if r.id == "4-3-02")
     ws[row.addr["status_text"]] = "新しい取組状況"
     wb.save(rendered)
     render_file(rendered)
@@ -294,7 +293,7 @@ def test_cli_render(master: Path) -> None:
 
 def test_layouts_match_what_was_written(rendered: Path) -> None:
     wb = load_workbook(rendered)
-    reports = build_layouts(read_master(wb))
+    reports = layouts_of(master_of_workbook(wb))
     for rep in reports.sheets.values():
         ws = wb[rep.name]
         for (r, c), v in rep.cells().items():

@@ -8,24 +8,18 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.helpers import add_table_sheet, master_of, records_of
 from tests.test_merge_common import T0, T1, cells, edit, edit_master, issued, new_master, value_at
-from xlplan.book.io import BookError, open_workbook
-from xlplan.book.master import read_master, recompute
-from xlplan.book.settings_sheet import read_settings
 from xlplan.cli import main
 from xlplan.core import merge as core
-from xlplan.core.layout import INPUT_SHEET, META_SHEET, TABLE_NAME, Kind, columns_for
-from xlplan.render import render_file
-from xlplan.roundtrip import (
-    CHANGES,
-    CLEAR_KEYS,
-    HISTORY,
-    TARGETS,
-    TARGETS_SHEET,
-    merge_into_master,
-    rollover_master,
-)
-from xlplan.workflow import check_file
+from xlplan.core.layout import INPUT_SHEET, META_SHEET, TABLE_NAME, TARGETS_SHEET, Kind, columns_for
+from xlplan.core.logs import CHANGES, HISTORY, TARGETS
+from xlplan.core.rollover import CLEAR_KEYS
+from xlplan.core.settings_grid import settings_from_grid
+from xlplan.core.texts import Refusal as BookError
+from xlplan.files import check_file, recompute_file, render_file
+from xlplan.files import merge_file as merge_into_master
+from xlplan.files import rollover_file as rollover_master
 
 T2 = datetime(2021, 4, 2, 10, 0, 0)
 CARRIED = [c.key for s in ("4-1", "4-2", "4-3") for c in columns_for(s)
@@ -33,7 +27,7 @@ CARRIED = [c.key for s in ("4-1", "4-2", "4-3") for c in columns_for(s)
 
 
 def _rows(path: Path) -> dict[str, dict[str, object]]:
-    m = read_master(open_workbook(path))
+    m = master_of(path)
     return {r.id: dict(r.values) for r in m.all_rows()}
 
 
@@ -46,7 +40,7 @@ def test_rollover_moves_the_year_and_archives_this_years_values(tmp_path: Path) 
     assert (res.from_year, res.to_year, res.archived) == (2020, 2021, 68)
 
     wb = load_workbook(new)
-    s, findings = read_settings(wb)
+    s, findings = settings_from_grid(list(wb['設定'].iter_rows(values_only=True)))
     assert findings == []
     assert (s.fiscal_year, s.report_date) == (2021, date(2022, 3, 1))
     assert (s.baseline_year, s.mid_year, s.final_year) == (2019, 2020, 2021)  # fixed by the plan
@@ -69,7 +63,7 @@ def test_rollover_moves_the_year_and_archives_this_years_values(tmp_path: Path) 
             if k in row:
                 assert row[k] == before[rid][k], (rid, k)
 
-    hist = HISTORY.records(wb)
+    hist = records_of(HISTORY, wb)
     assert len(hist) == 68 and {h["fiscal_year"] for h in hist} == {2020}
     old = load_workbook(master)
     for h in hist:
@@ -81,8 +75,8 @@ def test_rollover_moves_the_year_and_archives_this_years_values(tmp_path: Path) 
         assert h["trend"] == value_at(old, rid, "trend")
         assert h["era"] == "令和2年度"
     # The new master is consistent: recomputing it changes nothing.
-    assert recompute(read_master(open_workbook(new))).changed_cells == 0
-    recs = CHANGES.records(wb)
+    assert recompute_file(new).changed_cells == 0
+    recs = records_of(CHANGES, wb)
     assert [r["action"] for r in recs] == ["年度更新"]
 
 
@@ -109,7 +103,7 @@ def test_rollover_renders_the_report_sheets_for_the_new_year(tmp_path: Path) -> 
     assert "基準値に対する令和3年度の見込値（実績値）" in heads
     assert not any("令和2年度" in h for h in heads)  # nothing left of last year's report
     # Its marks are the new master's, computed from the new (cleared) input.
-    inputs = {r.id: r.values["mark"] for r in read_master(open_workbook(new)).sheets["4-2"].rows}
+    inputs = {r.id: r.values["mark"] for r in master_of(new).inputs["4-2"].rows}
     printed = _printed_marks(new, "資料4-2")
     assert printed == inputs
     assert printed != last_year
@@ -137,7 +131,7 @@ def test_new_master_has_a_new_identity_and_refuses_last_years_copies(tmp_path: P
 
 def _add_target_rows(path: Path, rows: list[list[object]]) -> None:
     wb = load_workbook(path)
-    TARGETS.sheet_of(wb)
+    add_table_sheet(wb, TARGETS)
     ws = wb[TARGETS_SHEET]
     heads = [c.value for c in ws[1]]
     for line in rows:
@@ -159,7 +153,7 @@ def test_target_changes_entered_in_the_sheet_are_applied_with_date_and_reason(tm
     assert value_at(new, "4-2-05", "final_target") == "120件"
     assert value_at(new, "4-1-03", "mid_target") == value_at(master, "4-1-03", "mid_target")
     assert [f.row_id for f in res.findings if f.code == "target_request_invalid"] == ["4-1-03", "4-9-99"]
-    recs = TARGETS.records(load_workbook(new))
+    recs = records_of(TARGETS, new)
     applied = [r for r in recs if r["id"] == "4-2-05"]
     assert len(applied) == 1
     r = applied[0]
@@ -167,7 +161,7 @@ def test_target_changes_entered_in_the_sheet_are_applied_with_date_and_reason(tm
         "適用済", old_target, "120件", "計画改定により上方修正", 2021)
     assert r["date"] == datetime(2021, 3, 20)
     # The archive keeps this year's target; the old master is unchanged.
-    hist = {h["id"]: h for h in HISTORY.records(load_workbook(new))}
+    hist = {h["id"]: h for h in records_of(HISTORY, new)}
     assert hist["4-2-05"]["final_target"] == old_target
     assert value_at(master, "4-2-05", "final_target") == old_target
 
@@ -183,7 +177,7 @@ def test_target_changes_from_a_csv_file(tmp_path: Path) -> None:
     (e,) = res.target_changes
     assert (e["id"], e["state"], e["date"], e["reason"]) == ("4-3-01", "適用済", date(2021, 3, 31),
                                                              "所管課の見直し")
-    recs = TARGETS.records(load_workbook(new))
+    recs = records_of(TARGETS, new)
     assert [(r["id"], r["new"]) for r in recs] == [("4-3-01", "10件")]
 
 
@@ -197,11 +191,11 @@ def test_target_changed_in_a_cell_without_a_record_is_recorded_as_such(tmp_path:
     (f,) = [f for f in res.findings if f.code == "target_changed_unrecorded"]
     assert f.row_id == "4-2-10"
     assert "rollover_past_final" in [f.code for f in res.findings]  # 2022 > final year 2021
-    recs = TARGETS.records(load_workbook(y2022))
+    recs = records_of(TARGETS, y2022)
     (r,) = [r for r in recs if r["id"] == "4-2-10"]
     assert r["new"] == "999件" and r["old"] == value_at(master, "4-2-10", "final_target")
     assert "理由の記録なし" in str(r["reason"])
-    hist = HISTORY.records(load_workbook(y2022))
+    hist = records_of(HISTORY, y2022)
     assert sorted({h["fiscal_year"] for h in hist}) == [2020, 2021] and len(hist) == 136
 
 
@@ -211,9 +205,9 @@ def test_rollover_keeps_the_change_history(tmp_path: Path) -> None:
     merge_into_master(master, [back], now=T1)
     new = tmp_path / "new.xlsx"
     rollover_master(master, 2021, new, now=T2)
-    acts = [r["action"] for r in CHANGES.records(load_workbook(new))]
+    acts = [r["action"] for r in records_of(CHANGES, new)]
     assert acts == ["取込", "年度更新"]
-    hist = {h["id"]: h for h in HISTORY.records(load_workbook(new))}
+    hist = {h["id"]: h for h in records_of(HISTORY, new)}
     assert hist["4-3-01"]["policy"] == "継続"
 
 
@@ -229,7 +223,7 @@ def test_rollover_refusals(tmp_path: Path) -> None:
     with pytest.raises(BookError) as e:
         rollover_master(master, 2021, exists, now=T2)
     assert e.value.code == "exists" and exists.read_bytes() == b"keep me"
-    rollover_master(master, 2021, exists, overwrite=True, now=T2)
+    rollover_master(master, 2021, exists, force=True, now=T2)
     assert cells(exists)
 
 
@@ -246,7 +240,7 @@ def test_cli_rollover(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_copies_of_next_years_master_carry_their_rows_history_only(tmp_path: Path) -> None:
     from xlplan.core.layout import HISTORY_SHEET, SETTINGS_SHEET
-    from xlplan.roundtrip import split_master
+    from xlplan.files import split_file as split_master
 
     master = new_master(tmp_path)
     new = tmp_path / "new.xlsx"
@@ -255,7 +249,7 @@ def test_copies_of_next_years_master_carry_their_rows_history_only(tmp_path: Pat
     (c43,) = [f for f in res.files if f.group == "4-3"]
     wb = load_workbook(c43.path)
     assert wb.sheetnames == [*INPUT_SHEET.values(), SETTINGS_SHEET, META_SHEET, HISTORY_SHEET]
-    hist = HISTORY.records(wb)
+    hist = records_of(HISTORY, wb)
     assert sorted(str(h["id"]) for h in hist) == [f"4-3-0{i}" for i in range(1, 9)]
     assert {h["fiscal_year"] for h in hist} == {2020}
     assert "令和3年度実績値" in [c.value for c in wb[INPUT_SHEET["4-3"]][3]]

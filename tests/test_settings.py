@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from tests.conftest import run_cli
 from tests.helpers import computed_cells
 from xlplan.core.layout import SETTINGS_SHEET
-from xlplan.workflow import check_file
+from xlplan.files import check_file
 
 
 def _set(path: Path, label: str, value: object) -> str:

@@ -7,13 +7,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests.helpers import master_of, template_version_of
 from tests.test_merge_common import T0, cells, diff, edit_master, layout_of, new_master, row_of
-from xlplan.book.io import BookError, lock_file, open_workbook, template_version
-from xlplan.book.master import read_master
 from xlplan.cli import main
 from xlplan.core import merge as core
 from xlplan.core.layout import INPUT_SHEET, META_SHEET, SETTINGS_SHEET, TEMPLATE_VERSION
-from xlplan.roundtrip import COPY_SHEETS, split_master
+from xlplan.core.texts import Refusal as BookError
+from xlplan.engines.copies import COPY_SHEETS
+from xlplan.engines.xlsx import XlsxEngine, lock_file
+from xlplan.files import split_file as split_master
 from xlplan.seed import seed_rows
 
 
@@ -26,7 +28,7 @@ def _stamp(path: Path) -> core.Stamp:
 
 
 def _ids(path: Path) -> list[str]:
-    m = read_master(open_workbook(path))
+    m = master_of(path)
     return [r.id for r in m.all_rows()]
 
 
@@ -56,7 +58,7 @@ def test_copy_is_the_template_with_only_the_groups_rows(tmp_path: Path) -> None:
     copy = res.files[0].path
     wb = load_workbook(copy)
     assert wb.sheetnames == [s for s in before.sheetnames if s in COPY_SHEETS]
-    assert template_version(wb) == TEMPLATE_VERSION
+    assert template_version_of(copy) == TEMPLATE_VERSION
     assert wb[META_SHEET].sheet_state == "veryHidden"
     assert wb[META_SHEET].protection.sheet
     # The issued row: every cell (typed and computed) as in the master, styles kept.
@@ -93,7 +95,7 @@ def test_stamp_records_master_issue_time_and_row_fingerprints(tmp_path: Path) ->
     mid = core.meta_value(list(load_workbook(master)[META_SHEET].iter_rows(values_only=True)),
                           core.MASTER_ID)
     assert mid == res.master_id and mid
-    rows = {r.id: r for r in read_master(open_workbook(master)).all_rows()}
+    rows = {r.id: r for r in master_of(master).all_rows()}
     issues = set()
     for f in res.files:
         s = _stamp(f.path)
@@ -196,7 +198,7 @@ def test_copies_of_a_rendered_master_leave_the_printed_reports_behind(tmp_path: 
         assert not [n for n in copy.defined_names if n.startswith("xlplan_report_fp_")]
         meta = [str(c.value) for c in copy[META_SHEET]["A"] if c.value is not None]
         assert not [label for label in meta if label.startswith("report_fp.")]
-        assert open_workbook(f.path) is not None
+        assert XlsxEngine(f.path).sheet_names()
     after = load_workbook(master)
     for t in reports:  # the master's printed reports are untouched
         assert cells(after, skip_sheets=[s for s in after.sheetnames if s != t]) == before[t]

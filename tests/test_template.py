@@ -6,11 +6,14 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from xlplan.book.dump import dump_workbook
-from xlplan.book.template import MANUAL_JUDGEMENTS, build_template
+from tests.workbook_dump import dump_workbook
 from xlplan.core.layout import INPUT_SHEET, SETTINGS_SHEET, SHEETS, Kind, columns_for
+from xlplan.engines.template import MANUAL_JUDGEMENTS, build_template
+from xlplan.files import export_file
 from xlplan.seed import seed_rows
-from xlplan.workflow import export_file
+
+# The mark fills as docs/report.md lists them (green on track, amber behind, red worse).
+PALETTE = {"◎": "C6EFCE", "△": "FFEB9C", "×": "FFC7CE", "－": "EDEDED", "不明": "EDEDED"}
 
 
 def test_committed_template_matches_a_fresh_build(tmp_path: Path, template_path: Path) -> None:
@@ -25,7 +28,7 @@ def test_committed_template_matches_a_fresh_build(tmp_path: Path, template_path:
 
 
 def test_every_seed_row_is_in_the_template_as_transcribed(template_path: Path) -> None:
-    records = {r["id"]: r for r in export_file(template_path)[0]}
+    records = {r["id"]: r for r in export_file(template_path).data["records"]}
     seed = seed_rows()
     assert len(records) == len(seed) == 68
     assert [r["sheet"] for r in records.values()].count("4-2") == 48
@@ -37,7 +40,7 @@ def test_every_seed_row_is_in_the_template_as_transcribed(template_path: Path) -
 
 
 def test_shown_marks_are_the_printed_ones_and_computed_differ_in_four_rows(template_path: Path) -> None:
-    records = {r["id"]: r for r in export_file(template_path)[0]}
+    records = {r["id"]: r for r in export_file(template_path).data["records"]}
     differing = []
     for s in seed_rows():
         got = records[s["id"]]
@@ -51,7 +54,7 @@ def test_shown_marks_are_the_printed_ones_and_computed_differ_in_four_rows(templ
 
 
 def test_every_row_has_a_direction_and_owners_only_where_the_seed_names_them(template_path: Path) -> None:
-    records = export_file(template_path)[0]
+    records = export_file(template_path).data["records"]
     assert all(r["direction"] in ("増加", "減少", "維持") for r in records)
     decreasing = {r["indicator"].split("\n")[0] for r in records if r["direction"] == "減少"}
     assert decreasing == {"年間用紙使用量", "介護職員の離職率", "分娩間隔"}
@@ -72,8 +75,17 @@ def test_excel_conventions(template_path: Path) -> None:
         # drop-downs on direction and both overrides
         lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
         assert len(lists) == 3
-        # conditional formats colour both mark columns
-        assert len(list(ws.conditional_formatting)) >= 2
+        # both mark columns are coloured by what the mark means (docs/report.md's palette),
+        # and value columns are text, so Excel keeps 50% and 2021/3/31 as typed
+        for key in ("computed_mark", "mark"):
+            j = next(i for i, c in enumerate(cols, start=1) if c.key == key)
+            for r in range(4, ws.max_row + 1):
+                mark = ws.cell(r, j).value
+                if mark in PALETTE:
+                    assert ws.cell(r, j).fill.fgColor.rgb[-6:] == PALETTE[mark], (sheet, r, mark)
+        for j, c in enumerate(cols, start=1):
+            if c.kind is Kind.VALUE:
+                assert ws.cell(4, j).number_format == "@", (sheet, c.key)
         # computed cells locked, typed cells unlocked
         for j, c in enumerate(cols, start=1):
             cell = ws.cell(4, j)

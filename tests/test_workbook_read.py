@@ -6,13 +6,13 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from xlplan.book.master import read_master
+from tests.helpers import master_of
+from xlplan.actions.export import records
 from xlplan.core.layout import INPUT_SHEET
-from xlplan.workflow import export_records
 
 
 def _records(path: Path) -> dict[str, dict[str, object]]:
-    return {r["id"]: r for r in export_records(read_master(load_workbook(path)))}
+    return {r["id"]: r for r in records(master_of(path))}
 
 
 def test_added_and_reordered_columns_and_next_years_heading_read_the_same(master: Path) -> None:
@@ -51,7 +51,7 @@ def test_layout_problems_are_findings_naming_sheet_and_cell(master: Path) -> Non
     ws.merge_cells("E9:E10")
     del wb[INPUT_SHEET["4-1"]]
     wb.save(master)
-    m = read_master(load_workbook(master))
+    m = master_of(master)
     by_code = {(f.code, f.sheet, f.cell) for f in m.findings}
     assert ("duplicate_id", "4-3入力", "A6") in by_code
     assert ("formula_in_input", "4-3入力", f"{base_col}7") in by_code
@@ -69,7 +69,7 @@ def test_missing_heading_is_an_error(master: Path) -> None:
             c.value = "目標"
     del ws.tables["Input42"]
     wb.save(master)
-    m = read_master(load_workbook(master))
+    m = master_of(master)
     missing = [f for f in m.findings if f.code == "heading_missing"]
     assert len(missing) == 1 and "最終目標" in missing[0].message
     assert missing[0].level.value == "error"

@@ -1,64 +1,30 @@
-"""The ``xlplan`` command: thin shells over library functions.
+"""The ``xlplan`` command: thin shells over the action functions.
 
 Each subcommand parses its arguments, calls one library function and prints the result.
-English here is for the secretariat's scripts; messages meant for staff are Japanese and
-come from the library.
+English is for the secretariat's scripts; what staff read is Japanese and comes from the
+catalogue (:mod:`xlplan.core.texts`). Heavy libraries (openpyxl, xlwings, pandas) are
+imported inside the commands that need them, so ``xlplan parse``, ``xlplan judge`` and
+``--help`` start fast.
+
+Exit status: 0 success; 1 ``check`` found errors, ``merge`` had conflicts or errors,
+``status`` found overdue copies; 2 the file (or request) cannot be used as it is — one
+line says what is wrong and what to do, nothing was changed; 3 an unexpected error —
+one line names a log file with the details, nothing was changed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from datetime import date
-from typing import Any
-
-from xlplan.core.judgement import Judgement
-from xlplan.core.settings import Direction, Settings
-from xlplan.core.values import Parsed
+from pathlib import Path
+from typing import Any, NoReturn
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-def parsed_json(p: Parsed) -> dict[str, Any]:
-    return {
-        "text": p.text,
-        "value": p.value,
-        "unit": p.unit,
-        "denominator": p.denominator,
-        "per": p.per,
-        "approx": p.approx,
-        "person_times": p.person_times,
-        "cumulative": p.cumulative,
-        "estimate": p.estimate,
-        "as_of": p.as_of.isoformat() if p.as_of else None,
-        "period_start": p.period_start.isoformat() if p.period_start else None,
-        "status": p.status.value if p.status else None,
-        "words": p.words,
-        "intent": p.intent,
-        "note": p.note,
-        "label": p.label,
-        "parts": [asdict(part) for part in p.parts],
-        "warnings": [w.code for w in p.warnings],
-        "warning_messages": [w.message for w in p.warnings],
-    }
-
-
-def judgement_json(j: Judgement) -> dict[str, Any]:
-    return {
-        "trend": j.trend,
-        "mark": j.mark,
-        "progress": j.progress,
-        "basis": j.basis.value if j.basis else None,
-        "direction": j.direction.value,
-        "direction_inferred": j.direction_inferred,
-        "evaluated_value": j.evaluated_value,
-        "baseline_value": j.baseline_value,
-        "target_value": j.target_value,
-        "reasons": list(j.reasons),
-    }
+UTF8_ENV = "XLPLAN_UTF8"  # set to 1: print UTF-8 whatever the console's code page
 
 
 def _dump(obj: object) -> None:
@@ -70,6 +36,40 @@ def _default(o: object) -> object:
     if isinstance(o, date):
         return o.isoformat()
     raise TypeError(type(o).__name__)
+
+
+def _print_findings(findings: Sequence[Any], *, file: Any = None) -> None:
+    for f in findings:
+        print(f.line(), file=file or sys.stdout)
+
+
+# --------------------------------------------------------------------------- one cell
+
+
+def parsed_json(p: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return {
+        "text": p.text, "value": p.value, "unit": p.unit, "denominator": p.denominator,
+        "per": p.per, "approx": p.approx, "person_times": p.person_times,
+        "cumulative": p.cumulative, "estimate": p.estimate,
+        "as_of": p.as_of.isoformat() if p.as_of else None,
+        "period_start": p.period_start.isoformat() if p.period_start else None,
+        "status": p.status.value if p.status else None, "words": p.words, "intent": p.intent,
+        "note": p.note, "label": p.label, "parts": [asdict(part) for part in p.parts],
+        "warnings": [w.code for w in p.warnings],
+        "warning_messages": [w.message for w in p.warnings],
+    }
+
+
+def judgement_json(j: Any) -> dict[str, Any]:
+    return {
+        "trend": j.trend, "mark": j.mark, "progress": j.progress,
+        "basis": j.basis.value if j.basis else None, "direction": j.direction.value,
+        "direction_inferred": j.direction_inferred, "evaluated_value": j.evaluated_value,
+        "baseline_value": j.baseline_value, "target_value": j.target_value,
+        "reasons": list(j.reasons),
+    }
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -88,6 +88,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_judge(args: argparse.Namespace) -> int:
     from xlplan.core.marks import judge
     from xlplan.core.parse import parse_value
+    from xlplan.core.settings import Direction, Settings
 
     j = judge(
         args.sheet,
@@ -108,32 +109,32 @@ def cmd_judge(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_findings(findings: Sequence[Any], *, quiet_info: bool = False) -> None:
-    for f in findings:
-        if quiet_info and f.level.value == "info":
-            continue
-        print(f.line())
+# --------------------------------------------------------------------------- a workbook
+
+
+def _saved_lines(out: Any, what: str) -> None:
+    if out.saved:
+        print(f"{what}: {out.path}")
+        if out.backup:
+            print(f"バックアップ / backup: {out.backup}")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from xlplan.book.check_sheet import summary_line
+    from xlplan.actions.check import summary_line
     from xlplan.core.findings import has_errors
-    from xlplan.workflow import check_file
+    from xlplan.files import check_file
 
-    out = check_file(args.file, write=not args.no_write, out=args.output)
+    out = check_file(args.file, write=not args.no_write, out=args.output, force=args.force)
     _print_findings(out.findings)
     print(summary_line(out.findings))
-    if out.saved:
-        print(f"チェック結果シートを書き込みました / wrote check results: {out.path}")
-        if out.backup:
-            print(f"バックアップ / backup: {out.backup}")
+    _saved_lines(out, "チェック結果シートを書き込みました / wrote check results")
     return 1 if has_errors(out.findings) else 0
 
 
 def cmd_recompute(args: argparse.Namespace) -> int:
-    from xlplan.workflow import recompute_file
+    from xlplan.files import recompute_file
 
-    out = recompute_file(args.file, out=args.output)
+    out = recompute_file(args.file, out=args.output, force=args.force)
     _print_findings(out.findings)
     if out.saved:
         print(f"判定を再計算しました（{out.changed_cells}セル更新）/ recomputed, "
@@ -145,31 +146,64 @@ def cmd_recompute(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    from xlplan.files import render_file
+
+    out = render_file(args.file, out=args.output, force=args.force)
+    _print_findings(out.findings)
+    reports = out.data["reports"]
+    pages = "、".join(f"{rep.name} {rep.pages}ページ（{len(rep.rows)}指標）"
+                      for rep in reports.sheets.values())
+    print(f"資料と集計を作成しました / rendered report sheets: {pages}")
+    rec = out.data.get("recomputed", 0)
+    if rec:
+        print(f"判定を再計算しました（{rec}セル更新）/ recomputed {rec} cells first")
+    _saved_lines(out, "保存先 / saved")
+    return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from xlplan.core.findings import has_errors
+    from xlplan.files import update_file
+
+    out = update_file(args.file, out=args.output, force=args.force)
+    _print_findings(out.findings)
+    for line in out.result.lines:
+        print(line)
+    _saved_lines(out, "保存先 / saved")
+    return 1 if has_errors(out.findings) else 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    import csv
+    from xlplan.actions.export import frame, marks_by_year, spreadsheet_safe
+    from xlplan.files import export_file
 
-    from xlplan.workflow import export_file
-
-    records, findings = export_file(args.file)
-    for f in findings:
-        print(f.line(), file=sys.stderr)
-    if args.csv:
-        if not records:
-            return 0
-        w = csv.DictWriter(sys.stdout, fieldnames=list(records[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(records)
+    out = export_file(args.file, history=args.history or args.by_year)
+    _print_findings(out.findings, file=sys.stderr)
+    records = out.data["records"]
+    if args.by_year:
+        print(marks_by_year(records).to_csv(lineterminator="\n"), end="")
+    elif args.csv:
+        if records:
+            df = frame(records).reset_index().map(spreadsheet_safe)
+            print(df.to_csv(index=False, lineterminator="\n"), end="")
     else:
         _dump(records)
     return 0
 
 
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from xlplan.pdf import export_pdf
+
+    path = export_pdf(args.file, args.output)
+    print(f"PDFを作成しました（資料4-1・4-2・4-3・集計）/ wrote PDF: {path}")
+    return 0
+
+
 def cmd_template(args: argparse.Namespace) -> int:
-    from pathlib import Path
+    from xlplan.engines.template import write_template
 
-    from xlplan.book.template import write_template
-
-    path = write_template(Path(args.output))
+    path = write_template(args.output)
     print(f"テンプレートを作成しました / wrote template: {path}")
     return 0
 
@@ -180,12 +214,103 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(args.output)
 
 
+# --------------------------------------------------------------------------- round trip
+
+
+def cmd_split(args: argparse.Namespace) -> int:
+    from xlplan.core.split import GROUP_WORDS
+    from xlplan.files import split_file
+
+    res = split_file(args.master, args.out, by=args.by, include_unassigned=args.unassigned,
+                     force=args.force)
+    _print_findings(res.findings)
+    print(f"{GROUP_WORDS[res.by]}ごとに{len(res.files)}ファイルを配布用に作成しました / "
+          f"wrote {len(res.files)} copies by {res.by} (issue time {res.issued_at}):")
+    for issued in res.files:
+        print(f"  {issued.path}  {len(issued.row_ids)}行  ({', '.join(issued.row_ids)})")
+    if res.unassigned:
+        print(f"配布していない行 / rows not issued ({GROUP_WORDS[res.by]}が空欄 / no {res.by}): "
+              f"{len(res.unassigned)}")
+    print(f"マスターに配布記録を書き込みました / recorded the issue in the master: {res.master}")
+    if res.backup:
+        print(f"バックアップ / backup: {res.backup}")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from collections.abc import Iterable
+
+    from tqdm import tqdm
+
+    from xlplan.core.returns import merge_summary_ja
+    from xlplan.files import merge_file
+
+    files = [Path(p) for p in args.returned]
+
+    def progress(seq: Iterable[Path]) -> Iterable[Path]:
+        items = list(seq)
+        bar: Iterable[Path] = tqdm(items, desc="取り込み / merging", unit="file",
+                                   file=sys.stderr, disable=len(items) <= 1, leave=False)
+        return bar
+
+    rep = merge_file(args.master, files, dry_run=args.dry_run, report_path=args.report,
+                     progress=progress, force=args.force)
+    if args.verbose or args.dry_run:
+        for f in rep.files:
+            for c in f.changes:
+                print(f"  {'would apply' if args.dry_run else 'applied'} {f.name} → "
+                      f"{c.tab}!{c.master_cell} {c.row_id} {c.key}: {c.old_text!r} → {c.new_text!r}")
+    print(merge_summary_ja(rep))
+    for f in rep.files:
+        print(f"  {f.name}: {f.summary_en()}")
+    return 0 if rep.ok else 1
+
+
+def cmd_rollover(args: argparse.Namespace) -> int:
+    from xlplan.files import rollover_file
+
+    res = rollover_file(args.master, args.to, args.output, targets=args.targets,
+                        force=args.force)
+    _print_findings(res.findings)
+    print(f"{res.from_year}年度から{res.to_year}年度のマスターを作成しました / rolled "
+          f"{res.from_year} → {res.to_year}: {res.path}")
+    print(f"  過去実績に{res.archived}行を記録 / archived {res.archived} rows; "
+          f"入力欄{res.cleared_cells}セルを消去 / cleared {res.cleared_cells} cells")
+    for e in res.target_changes:
+        print(f"  目標変更 / target change [{e['state']}] {e['id']} {e['target']}: "
+              f"{e['old']} → {e['new']}（{e['reason']}）")
+    print(f"  元のマスターは変更していません / {res.source} is unchanged")
+    return 0
+
+
+# --------------------------------------------------------------------------- the parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors as one line in Japanese and English."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = ("ファイル名が「-」で始まる場合は ./-o.xlsx のように指定してください。"
+                if "-" in message else "")
+        self.exit(2, f"xlplan: コマンドの指定が正しくありません（{message}）。xlplan --help で"
+                     f"使い方を確認してください。{hint} (usage error: {message})\n")
+
+
+def _file_args(p: argparse.ArgumentParser, *, output: bool = True) -> None:
+    p.add_argument("file")
+    if output:
+        p.add_argument("-o", "--output", help="write the result here instead of in place")
+        p.add_argument("--force", action="store_true",
+                       help="replace an existing output file (it is backed up first)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="xlplan",
-        description="資料4 KPI progress report: parse, judge, check, recompute, render.",
-    )
-    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    from xlplan.core.split import GROUP_KEYS
+
+    ap = _Parser(prog="xlplan",
+                 description="資料4 KPI progress report: parse, judge, check, recompute, render.")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                            parser_class=_Parser)
 
     p = sub.add_parser("parse", help="parse one value cell as staff type it")
     p.add_argument("text")
@@ -199,27 +324,72 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("--projection", default="－")
     j.add_argument("--final", required=True)
     j.add_argument("--mid")
-    j.add_argument("--direction", choices=[d.value for d in Direction])
+    j.add_argument("--direction", choices=["increase", "decrease", "maintain"])
     j.add_argument("--json", action="store_true")
     j.set_defaults(func=cmd_judge)
 
     c = sub.add_parser("check", help="check a workbook; write findings to its チェック結果 sheet")
-    c.add_argument("file")
-    c.add_argument("-o", "--output", help="write the checked workbook here instead of in place")
+    _file_args(c)
     c.add_argument("--no-write", action="store_true", help="only print the findings")
     c.set_defaults(func=cmd_check)
 
     r = sub.add_parser("recompute", help="write the computed columns (backup + atomic replace)")
-    r.add_argument("file")
-    r.add_argument("-o", "--output", help="write the result here instead of in place")
+    _file_args(r)
     r.set_defaults(func=cmd_recompute)
 
+    rd = sub.add_parser(
+        "render",
+        help="regenerate 資料4-1/4-2/4-3 and 集計 from the input sheets (backup + atomic replace)")
+    _file_args(rd)
+    rd.set_defaults(func=cmd_render)
+
+    u = sub.add_parser("update", help="recompute, check and render in one go (the ribbon's すべて更新)")
+    _file_args(u)
+    u.set_defaults(func=cmd_update)
+
     e = sub.add_parser("export", help="one record per indicator as JSON or CSV")
-    e.add_argument("file")
+    _file_args(e, output=False)
     fmt = e.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="JSON (default)")
-    fmt.add_argument("--csv", action="store_true", help="CSV")
+    fmt.add_argument("--csv", action="store_true", help="CSV (text a spreadsheet would read as a formula is quoted)")
+    fmt.add_argument("--by-year", action="store_true", help="CSV: ID × year → mark, from 過去実績")
+    e.add_argument("--history", action="store_true", help="add the years kept in 過去実績")
     e.set_defaults(func=cmd_export)
+
+    pdf = sub.add_parser(
+        "pdf", help="export the report sheets (and 集計) to PDF through LibreOffice; "
+                    "the workbook is not changed")
+    pdf.add_argument("file")
+    pdf.add_argument("-o", "--output", help="PDF file (default: the workbook's name with .pdf)")
+    pdf.set_defaults(func=cmd_pdf)
+
+    s = sub.add_parser("split", help="write one copy of the master per owner (or other group) to send out")
+    s.add_argument("master")
+    s.add_argument("--by", choices=GROUP_KEYS, default="owner",
+                   help="group rows by this column (default: owner = 担当課)")
+    s.add_argument("--out", required=True, help="folder for the copies")
+    s.add_argument("--unassigned", action="store_true",
+                   help="also issue rows with a blank group column, as one copy named 未設定")
+    s.add_argument("--force", action="store_true",
+                   help="replace copies of the same names in the folder (backed up first)")
+    s.set_defaults(func=cmd_split)
+
+    m = sub.add_parser("merge", help="take returned copies back into the master (three-way)")
+    m.add_argument("master")
+    m.add_argument("returned", nargs="+", help="returned copies, merged in this order")
+    m.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    m.add_argument("--report", help="also write what was (or would be) done as a workbook")
+    m.add_argument("--force", action="store_true", help="replace an existing --report file")
+    m.add_argument("-v", "--verbose", action="store_true", help="list every applied cell")
+    m.set_defaults(func=cmd_merge)
+
+    ro = sub.add_parser("rollover", help="create next year's master from this year's")
+    ro.add_argument("master")
+    ro.add_argument("--to", type=int, required=True, help="the new reporting year, e.g. 2021")
+    ro.add_argument("-o", "--output", required=True, help="the new master's file name")
+    ro.add_argument("--targets", help="target changes (CSV or xlsx: ID, 目標, 変更後, 理由, 日付)")
+    ro.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    ro.set_defaults(func=cmd_rollover)
 
     t = sub.add_parser("template", help="build the master template from the seed transcription")
     t.add_argument("output")
@@ -234,28 +404,52 @@ def build_parser() -> argparse.ArgumentParser:
 
     for mod in PLUGIN_MODULES:
         importlib.import_module(mod).add_commands(sub)
-
     return ap
 
 
 PLUGIN_MODULES = (
-    "xlplan.report_cli",  # render, pdf
     "xlplan.excel_cli",  # addin build/install, serve
-    "xlplan.roundtrip_cli",  # split, merge, rollover
 )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from xlplan.book.io import BookError
+def _console() -> None:
+    """Printing never fails on a console or pipe that cannot show a character (a Japanese
+    Windows console is cp932 and has no ↗): unknown characters are replaced, or everything
+    is printed as UTF-8 when XLPLAN_UTF8=1."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        if os.environ.get(UTF8_ENV) == "1":
+            reconfigure(encoding="utf-8", errors="replace")
+        else:
+            reconfigure(errors="replace")
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from xlplan.core.texts import Refusal, refusal
+
+    _console()
     args = build_parser().parse_args(argv)
     func: Handler = args.func
     try:
         return func(args)
-    except BookError as e:
+    except Refusal as e:
         print(f"xlplan: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`xlplan check … | head -1`): the work is done; stay quiet.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stdout
+        return 0
     except OSError as e:  # permissions, full disk, vanished files: say which file
-        print(f"xlplan: {e.filename or ''}: ファイルを読み書きできません（{e.strerror}）。"
-              f"保存先・権限・空き容量を確認してください。 (I/O error: {e})", file=sys.stderr)
+        r = refusal("io_error", e.filename or None, reason=e.strerror or type(e).__name__,
+                    detail=e)
+        print(f"xlplan: {r}", file=sys.stderr)
         return 2
+    except Exception as e:  # never a stack trace for staff: one line and a log file
+        from xlplan.excel import log_exception
+
+        log = log_exception(e)
+        r = refusal("unexpected", None, detail=f"{type(e).__name__}: {str(e)[:200]}", log=log)
+        print(f"xlplan: {r}", file=sys.stderr)
+        return 3

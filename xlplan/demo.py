@@ -6,16 +6,15 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from xlplan.book.check_sheet import summary_line
 from xlplan.core.findings import Level
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "workbook" / "資料4_template.xlsx"
 
 
 def run_demo(out_dir: str | Path = "out") -> int:
-    from xlplan.pdf import INSTALL_HINT, export_pdf, find_soffice
-    from xlplan.render import render_file
-    from xlplan.workflow import check_file, recompute_file
+    from xlplan.actions.check import summary_line
+    from xlplan.files import check_file, recompute_file, render_file
+    from xlplan.pdf import export_pdf, find_soffice
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -32,12 +31,12 @@ def run_demo(out_dir: str | Path = "out") -> int:
     print(f"   {done.changed_cells}セル更新 / cells changed")
     print("3/4 資料と集計を作成 / render 資料4-1・4-2・4-3・集計")
     rendered = render_file(target)
-    for name, pages in rendered.pages.items():
-        print(f"   {name}：{rendered.indicators[name]}指標、{pages}ページ")
+    for rep in rendered.data["reports"].sheets.values():
+        print(f"   {rep.name}：{len(rep.rows)}指標、{rep.pages}ページ")
     pdf = out / "資料4.pdf"
     if find_soffice() is None:
         print("4/4 PDF：LibreOfficeがないため作成しませんでした / skipped, LibreOffice not found")
-        print("   " + INSTALL_HINT)
+        print("   sudo apt-get install libreoffice-calc-nogui fonts-noto-cjk")
     else:
         print(f"4/4 PDF / export: {pdf}")
         export_pdf(target, pdf)

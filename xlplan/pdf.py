@@ -30,19 +30,12 @@ from openpyxl.styles import Font
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.workbook import Workbook
 
-from xlplan.book.io import BookError, open_workbook
-from xlplan.book.master import read_master
-from xlplan.book.report_sheets import REPORT_NAMES, render
-from xlplan.core.report import PT_PER_WIDTH_UNIT
+from xlplan.core.report import PT_PER_WIDTH_UNIT, REPORT_NAMES
+from xlplan.core.texts import refuse
 
 SOFFICE_ENV = "XLPLAN_SOFFICE"  # full path of soffice, when it is not on PATH
 TIMEOUT = 240  # seconds; a first start with a fresh profile takes a few
 
-INSTALL_HINT = (
-    "LibreOfficeをインストールしてください。Debian/Ubuntu：sudo apt-get install "
-    "libreoffice-calc-nogui fonts-noto-cjk　Windows：LibreOffice（https://ja.libreoffice.org/）を"
-    "インストールするか、Excelで資料シートを選び「ファイル→エクスポート→PDF」で保存してください。"
-)
 
 # Japanese fonts in order of preference, as fontconfig names them.
 JAPANESE_FONTS: tuple[str, ...] = (
@@ -131,28 +124,25 @@ def export_pdf(path: Path | str, out: Path | str | None = None, *,
                timeout: float = TIMEOUT) -> Path:
     """Write the report sheets of the workbook at ``path`` to a PDF; return its path.
 
-    ``out`` defaults to the workbook's name with ``.pdf``. Raises :class:`BookError` with
-    a Japanese message and an install hint when LibreOffice is missing or fails.
+    ``out`` defaults to the workbook's name with ``.pdf``. Raises a Refusal with a
+    Japanese message and an install hint when LibreOffice is missing or fails.
     """
+    from xlplan.actions.render import render
+    from xlplan.engines.xlsx import XlsxEngine
+
     path = Path(path)
     target = Path(out) if out else path.with_suffix(".pdf")
     soffice = find_soffice()
     if soffice is None:
-        raise BookError("libreoffice_missing", path,
-                        "PDFの作成にはLibreOfficeが必要ですが、見つかりません。", INSTALL_HINT,
-                        "LibreOffice (soffice) not found; install it, e.g. 'sudo apt-get install "
-                        "libreoffice-calc-nogui fonts-noto-cjk' (Debian/Ubuntu), or on Windows "
-                        "install LibreOffice or export the 資料 sheets to PDF from Excel; "
-                        f"or set {SOFFICE_ENV} to soffice's full path")
+        raise refuse("libreoffice_missing", path, detail=f"soffice not on PATH nor in {SOFFICE_ENV}")
     folder = target.resolve().parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if not os.access(folder, os.W_OK):
-        raise BookError("read_only", target, "PDFの保存先のフォルダーに書き込めません。",
-                        "-o で書き込めるフォルダーを指定してください。", "output folder is read-only")
-    wb = open_workbook(path)
-    master = read_master(wb, path)
-    render(master)
+        raise refuse("read_only", target)
+    engine = XlsxEngine(path)
+    engine.apply(render(engine).plan)  # in memory only: the file is not changed
+    wb = engine.wb
     report_copy(wb, installed_japanese_font())
 
     with tempfile.TemporaryDirectory(prefix="xlplan-pdf-") as tmp:
@@ -167,19 +157,14 @@ def export_pdf(path: Path | str, out: Path | str | None = None, *,
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                                   check=False, env=_clean_env())
         except subprocess.TimeoutExpired as e:
-            raise BookError("pdf_timeout", path,
-                            f"LibreOfficeのPDF変換が{int(timeout)}秒で終わりませんでした。",
-                            "開いているLibreOfficeを閉じてから、もう一度実行してください。",
-                            f"LibreOffice did not finish within {int(timeout)} s") from e
+            raise refuse("pdf_timeout", path, seconds=int(timeout)) from e
         except OSError as e:
-            raise BookError("libreoffice_missing", path, "LibreOfficeを起動できません。",
-                            INSTALL_HINT, f"cannot start LibreOffice: {e}") from e
+            raise refuse("libreoffice_missing", path, detail=f"cannot start: {e}") from e
         pdf = work / "report.pdf"
         if proc.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
             tail = (proc.stderr or proc.stdout or "").strip().splitlines()[-3:]
-            raise BookError("pdf_failed", path, "LibreOfficeでPDFを作れませんでした。",
-                            "LibreOfficeが正しくインストールされているか確認してください。" + INSTALL_HINT,
-                            f"LibreOffice exit {proc.returncode}: {' | '.join(tail)}")
+            raise refuse("pdf_failed", path,
+                         detail=f"exit {proc.returncode}: {' | '.join(tail)}")
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_out = tempfile.mkstemp(prefix=".xlplan-", suffix=".pdf.tmp", dir=target.parent)
         os.close(fd)
@@ -188,9 +173,7 @@ def export_pdf(path: Path | str, out: Path | str | None = None, *,
             os.replace(tmp_out, target)
         except PermissionError as e:
             Path(tmp_out).unlink(missing_ok=True)
-            raise BookError("pdf_locked", target, "PDFファイルを上書きできません（ほかのアプリで開かれています）。",
-                            "PDFを閉じるか、-o で別の名前を指定してください。",
-                            f"cannot replace the PDF (open in another program?): {e}") from e
+            raise refuse("pdf_locked", target, detail=e) from e
         except BaseException:
             Path(tmp_out).unlink(missing_ok=True)
             raise

@@ -35,7 +35,8 @@ import xlwings as xw
 from fastapi import Body, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from xlplan.book.xw_book import ADDIN_MACROS
+from xlplan.core.texts import say
+from xlplan.engines.excel import ADDIN_MACROS, PROBE_HEADER
 from xlplan.excel import ACTIONS, TAB_LABEL, run
 
 # The Subs of xlwings' VBA client (addin/Remote.bas, 0.37.8) that replay an action.
@@ -70,7 +71,7 @@ def replayable(actions: list[dict[str, Any]]) -> list[str]:
 def _error_actions(text: str) -> dict[str, Any]:
     """A response that only shows ``text`` (an alert the VBA client replays)."""
     return {"actions": [{
-        "func": "alert", "args": [text, f"{TAB_LABEL}（サーバー）", "ok", "critical", ""],
+        "func": "alert", "args": [text, say("server.title", tab=TAB_LABEL), "ok", "critical", ""],
         "values": None, "sheet_position": None, "start_row": None, "start_column": None,
         "row_count": None, "column_count": None}]}
 
@@ -82,13 +83,11 @@ def _plain(status: int, ja: str, en: str) -> PlainTextResponse:
 
 def check_payload(payload: Any) -> PlainTextResponse | None:
     if not isinstance(payload, dict) or any(k not in payload for k in PAYLOAD_KEYS):
-        return _plain(400, "Excelから送られたデータの形が正しくありません。",
+        return _plain(400, say("server.bad_request"),
                       f"Bad request: the body must be an xlwings client payload with {', '.join(PAYLOAD_KEYS)}.")
     client, version = payload.get("client"), payload.get("version")
     if version != xw.__version__ and client != "Office.js":
-        return _plain(400,
-                      f"xlwingsの版が合いません（Excel側のアドイン：{version}、サーバー：{xw.__version__}）。"
-                      f"事務局から最新の xlplan.xlam を入手して入れ直してください。",
+        return _plain(400, say("server.version", client=version, server=xw.__version__),
                       f"xlwings version mismatch: the add-in (client) has {version}, "
                       f"the server has {xw.__version__}. Install the matching xlplan.xlam.")
     return None
@@ -106,21 +105,21 @@ def create_app() -> FastAPI:
                    payload: Any = Body(...)) -> JSONResponse | PlainTextResponse:  # noqa: B008
         token = os.environ.get(TOKEN_ENV)
         if token and request.headers.get("Authorization") != token:
-            return _plain(401, "サーバーへの接続が許可されていません（AUTH の設定を確認してください）。",
+            return _plain(401, say("server.unauthorized"),
                           "Unauthorized: the Authorization header does not match XLPLAN_SERVER_TOKEN.")
         if action not in ACTIONS:
-            return _plain(404, f"サーバーに「{action}」という処理はありません。",
+            return _plain(404, say("server.unknown_action", action=action),
                           f"Unknown action {action!r}; known: {', '.join(ACTIONS)}.")
         bad = check_payload(payload)
         if bad is not None:
             return bad
         with _lock:
-            return JSONResponse(_run(action, payload))
+            return JSONResponse(_run(action, payload, request.headers.get(PROBE_HEADER)))
 
     return app
 
 
-def _run(action: str, payload: dict[str, Any]) -> dict[str, Any]:
+def _run(action: str, payload: dict[str, Any], probe: str | None = None) -> dict[str, Any]:
     from xlwings.pro._xlremote import get_range_api
 
     book = None
@@ -128,14 +127,12 @@ def _run(action: str, payload: dict[str, Any]) -> dict[str, Any]:
         try:
             book = xw.Book(json=payload)
         except Exception as e:  # a payload xlwings cannot read
-            return _error_actions(f"Excelから送られたデータを読めませんでした。（{type(e).__name__}: {e}）")
-        run(action, book)
+            return _error_actions(say("server.bad_payload", detail=f"{type(e).__name__}: {e}"))
+        run(action, book, probe=probe)
         result: dict[str, Any] = book.json()
         problems = replayable(result["actions"])
         if problems:
-            return _error_actions("サーバーの応答に、Excelで実行できない操作が含まれていました。"
-                                  "ブックは変更していません。事務局に知らせてください。（"
-                                  + "; ".join(problems) + "）")
+            return _error_actions(say("server.unreplayable", detail="; ".join(problems)))
         return result
     finally:
         if book is not None:

@@ -3,18 +3,24 @@
 * :func:`payload` builds the JSON that xlwings' VBA client (``RunServerPython`` in
   addin/Remote.bas) posts, from a real workbook loaded with openpyxl: every worksheet
   (hidden ones too) with its values anchored at A1, named ranges, tables.
+* :func:`probe` builds what the add-in's ``XlplanProbe`` macro reports beside it (hidden
+  state, protection, merged ranges, formulas, number formats of numeric cells), read
+  here from the same workbook the way the macro reads it in Excel.
 * :func:`replay` applies the actions that come back to an openpyxl workbook the way the
-  VBA client and Excel would, including two traps that must never bite: the client
+  VBA client and Excel would, including the traps that must never bite: the client
   turns any ``a-b-c`` string into a date (``WebHelpers.ParseIso``), and Excel reads an
-  assigned string like typing unless it starts with an apostrophe. Writing into a
-  protected sheet fails, as in Excel. An action the VBA client does not have fails.
+  assigned string like typing unless it starts with an apostrophe. Where Excel refuses,
+  the replay raises: a write into part of a merged area, any write to a protected
+  sheet, activating a hidden sheet, an action the VBA client does not have.
 * The add-in's macros (``macros/XlplanRibbon.bas``) that actions may call through
-  ``runMacro`` are played by :class:`AddinMacros`, line for line with the VBA.
+  ``runMacro`` are played by :class:`AddinMacros`: the layout specification is read
+  back here line by line, as the VBA reads it, and carried out with openpyxl.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -22,13 +28,13 @@ from typing import Any
 
 import xlwings as xw
 from openpyxl.cell.cell import MergedCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xlplan.book.xw_book import MACRO_LAYOUT, MACRO_PROTECT, MACRO_UNPROTECT
+from xlplan.core import plan as p
+from xlplan.engines.excel import MACRO_LAYOUT, MACRO_PROTECT, MACRO_UNPROTECT, PROBE_VERSION
+from xlplan.engines.xlsx import apply_ops
 from xlplan.server import VBA_CLIENT_ACTIONS
 
 # ------------------------------------------------------------------ the request
@@ -49,20 +55,21 @@ def _json_value(v: Any) -> Any:
         return ""
     if isinstance(v, datetime | date):
         return iso(v)
-    if isinstance(v, str) and v.startswith("="):
-        # The client sends .Value, i.e. formula results. The only formulas our files hold
-        # are the check sheet's links, whose result is their display text.
-        m = _HYPERLINK.match(v)
-        if m is None:
-            raise AssertionError(f"formula without a known result in the test workbook: {v}")
-        return m.group(1)
     return v
+
+
+def _cell_json(c: Any) -> Any:
+    """What the client sends for one cell: its value; a formula's cached result, which
+    openpyxl does not have, is sent as "#FORMULA!" so a test sees it if it leaks."""
+    if c.data_type == "f":
+        return "#FORMULA!"
+    return _json_value(c.value)
 
 
 def sheet_values(ws: Worksheet) -> list[list[Any]]:
     if ws.max_row == 1 and ws.max_column == 1 and ws["A1"].value is None:
         return [[]]
-    return [[_json_value(c.value) for c in row]
+    return [[_cell_json(c) for c in row]
             for row in ws.iter_rows(min_row=1, max_row=ws.max_row, min_col=1, max_col=ws.max_column)]
 
 
@@ -109,6 +116,29 @@ def payload(wb: Workbook, name: str = "資料4.xlsx", *, version: str | None = N
         "sheets": [{"name": ws.title, "values": sheet_values(ws), "pictures": [],
                     "tables": _tables(ws)} for ws in sheets],
     }
+
+
+def probe(wb: Workbook) -> str:
+    """What ``XlplanProbe`` reports for this workbook (see xlplan.engines.excel)."""
+    sheets = []
+    for ws in wb.worksheets:
+        prot = ws.protection
+        formulas, formats = [], []
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is None:
+                    continue
+                if c.data_type == "f":
+                    formulas.append([c.coordinate, str(c.value)])
+                elif (isinstance(c.value, int | float | date) and not isinstance(c.value, bool)
+                      and c.number_format not in ("General", "@")):
+                    formats.append([c.coordinate, c.number_format])
+        sheets.append({"name": ws.title, "state": ws.sheet_state, "kind": "worksheet",
+                       "protected": bool(prot.sheet),
+                       "password": bool(prot.sheet and (prot.password or prot.hashValue)),
+                       "merged": [str(m) for m in ws.merged_cells.ranges],
+                       "formulas": formulas, "formats": formats})
+    return json.dumps({"v": PROBE_VERSION, "sheets": sheets}, ensure_ascii=True)
 
 
 # ------------------------------------------------------------------ the replay
@@ -202,6 +232,17 @@ def _writable(ws: Worksheet) -> None:
         raise ReplayError(f"Excel: the cell is on a protected sheet ({ws.title})")
 
 
+def _whole_merges(ws: Worksheet, a: dict[str, Any]) -> None:
+    """Excel refuses to change part of a merged area ("Cannot change part of a merged cell")."""
+    r0, c0 = a["start_row"] + 1, a["start_column"] + 1
+    r1, c1 = r0 + a["row_count"] - 1, c0 + a["column_count"] - 1
+    for m in ws.merged_cells.ranges:
+        overlaps = m.min_row <= r1 and m.max_row >= r0 and m.min_col <= c1 and m.max_col >= c0
+        inside = r0 <= m.min_row and m.max_row <= r1 and c0 <= m.min_col and m.max_col <= c1
+        if overlaps and not inside:
+            raise ReplayError(f"Excel: cannot change part of a merged cell ({ws.title}!{m})")
+
+
 def replay(wb: Workbook, actions: list[dict[str, Any]], book_name: str = "資料4.xlsx") -> Replay:
     """Apply ``actions`` to ``wb`` as the VBA client would (raises ReplayError where Excel would fail)."""
     out = Replay()
@@ -213,6 +254,7 @@ def replay(wb: Workbook, actions: list[dict[str, Any]], book_name: str = "資料
         if func == "setValues":
             ws = _sheet(wb, a)
             _writable(ws)
+            _whole_merges(ws, a)
             values = a["values"]
             for i, row in enumerate(_cells(ws, a)):
                 for j, cell in enumerate(row):
@@ -221,6 +263,14 @@ def replay(wb: Workbook, actions: list[dict[str, Any]], book_name: str = "資料
                     v = values[i][j] if len(values) > 1 or len(values[0]) > 1 else values[0][0]
                     cell.value = excel_assign(v)
                     out.cells_written += 1
+        elif func == "sheetClear":
+            ws = _sheet(wb, a)
+            _writable(ws)
+            for m in list(ws.merged_cells.ranges):
+                ws.unmerge_cells(str(m))
+            for key in list(ws._cells):
+                del ws._cells[key]
+            ws._charts = []
         elif func == "rangeClearContents":
             ws = _sheet(wb, a)
             _writable(ws)
@@ -237,6 +287,9 @@ def replay(wb: Workbook, actions: list[dict[str, Any]], book_name: str = "資料
         elif func == "addSheet":
             _add_sheet(wb, a["args"][0], a["args"][1])
         elif func == "activateSheet":
+            target = wb.worksheets[a["args"][0]]
+            if target.sheet_state != "visible":
+                raise ReplayError(f"Excel: a hidden sheet cannot be activated ({target.title})")
             wb.active = a["args"][0]
         elif func == "alert":
             text, title, _buttons, mode, callback = a["args"]
@@ -257,16 +310,15 @@ def _add_sheet(wb: Workbook, after_index: int, name: str) -> None:
     active = wb.worksheets.index(wb.active)
     ws = wb.create_sheet(name, active)
     sheets = wb._sheets
-    sheets.remove(ws)
-    anchor = wb.worksheets[after_index] if after_index < len(wb.worksheets) else wb.worksheets[-1]
-    sheets.insert(sheets.index(anchor) + 1, ws)
+    # `Move After:=Worksheets(i + 1)` counts with the new sheet already in the list.
+    anchor = wb.worksheets[min(after_index, len(wb.worksheets) - 1)]
+    if anchor is not ws:
+        sheets.remove(ws)
+        sheets.insert(sheets.index(anchor) + 1, ws)
     wb.active = wb.worksheets.index(ws)
 
 
 # ------------------------------------------------------------------ the add-in's macros
-
-
-THIN = Side(style="thin", color="000000")
 
 
 class AddinMacros:
@@ -291,6 +343,8 @@ class AddinMacros:
         ws = self.wb[sheet]
         if not ws.protection.sheet:
             return
+        if ws.protection.password or ws.protection.hashValue:
+            raise ReplayError(f"XlplanUnprotectSheet: {sheet} is protected with a password")
         self.saved[f"{self.book_name}!{sheet}"] = copy.copy(ws.protection)
         ws.protection.sheet = False
 
@@ -301,66 +355,54 @@ class AddinMacros:
 
     def layout(self, sheet: str, spec: str) -> None:
         ws = self.wb[sheet]
-        for line in spec.split("\n"):
-            if not line:
-                continue
-            f = line.split("\t")
-            op = f[0]
-            if op == "U":
-                c0, r0, c1, r1 = range_boundaries(f[1])
-                for m in list(ws.merged_cells.ranges):
-                    if m.min_row <= r1 and m.max_row >= r0 and m.min_col <= c1 and m.max_col >= c0:
-                        ws.unmerge_cells(str(m))
-            elif op == "M":
-                ws.merge_cells(f[1])
-            elif op == "V":
-                for cell in _range_cells(ws, f[1]):
-                    cell.alignment = Alignment(text_rotation=255, horizontal="center",
-                                               vertical="center")
-            elif op == "H":
-                ws.row_dimensions[int(f[1])].height = float(f[2])
-            elif op == "P":
-                ws.row_breaks = RowBreak()
-            elif op == "B":
-                ws.row_breaks.append(Break(id=int(f[1])))
-            elif op == "K":
-                for cell in _range_cells(ws, f[1]):
-                    cell.fill = PatternFill("solid", fgColor=f[2])
-                    cell.font = Font(color=f[3], size=float(f[4]), bold=True)
-                    cell.alignment = Alignment(horizontal="center", vertical="center")
-            elif op == "C":
-                for cell in _range_cells(ws, f[1]):
-                    cell.font = Font(color=f[2])
-            elif op == "G":
-                for cell in _range_cells(ws, f[1]):
-                    cell.border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-            elif op == "L":
-                for cell in _range_cells(ws, f[1]):
-                    cell.fill = PatternFill("solid", fgColor=f[2])
-            elif op == "F":
-                for cell in _range_cells(ws, f[1]):
-                    cell.font = Font(size=float(f[2]), bold=f[3] == "1")
-            elif op == "N":
-                for cell in _range_cells(ws, f[1]):
-                    cell.number_format = f[2]
-            elif op == "A":
-                ws.print_area = f[1]
-            elif op == "W":
-                ws.column_dimensions[get_column_letter(int(f[1]))].width = float(f[2])
-            elif op == "T":
-                ws.print_title_rows = f[1].replace("$", "")
-            elif op == "O":
-                ws.oddFooter.center.text = f[1]
-            elif op == "S":
-                ws.page_setup.paperSize = ws.PAPERSIZE_A3 if f[1] == "A3" else ws.PAPERSIZE_A4
-                ws.page_setup.orientation = f[2]
-                ws.page_setup.fitToWidth = 1
-                ws.page_setup.fitToHeight = 0
-            else:
-                raise ReplayError(f"XlplanApplyLayout: unknown layout operation {op!r}")
+        if ws.protection.sheet:
+            raise ReplayError(f"Excel: the sheet {sheet} is protected")
+        apply_ops(ws, read_spec(spec))
 
 
-def _range_cells(ws: Worksheet, ref: str) -> list[Any]:
-    c0, r0, c1, r1 = range_boundaries(ref)
-    return [ws.cell(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
-            if not isinstance(ws.cell(r, c), MergedCell)]
+# What XlplanApplyLayout reads from one line of the specification, as the VBA reads it
+# (macros/XlplanRibbon.bas): the operation's letter, then tab-separated fields.
+_FORMAT_KEYS = {"fn": "font_name", "fs": "font_size", "b": "bold", "fc": "font_color",
+                "fl": "fill", "ha": "h_align", "va": "v_align", "w": "wrap", "v": "vertical",
+                "bd": "border", "nf": "number_format"}
+_BOOL = {"b", "w", "v", "bd"}
+
+
+def read_spec(spec: str) -> list[p.Op]:
+    ops: list[p.Op] = []
+    for line in spec.split("\n"):
+        if not line:
+            continue
+        f = line.split("\t")
+        op = f[0]
+        if op == "F":
+            kw: dict[str, Any] = {}
+            for item in f[2:]:
+                key, _, value = item.partition("=")
+                if key not in _FORMAT_KEYS:
+                    raise ReplayError(f"XlplanApplyLayout: unknown format key {key!r}")
+                kw[_FORMAT_KEYS[key]] = (value == "1" if key in _BOOL
+                                         else float(value) if key == "fs" else value)
+            ops.append(p.Format(f[1], **kw))
+        elif op == "M":
+            ops.append(p.Merge(f[1]))
+        elif op == "H":
+            ops.append(p.RowHeight(int(f[1]), float(f[2])))
+        elif op == "W":
+            ops.append(p.ColWidth(int(f[1]), float(f[2])))
+        elif op == "S":
+            margins = tuple(float(x) for x in f[4].split(",")) if f[4] else None
+            ops.append(p.PageSetup(f[1], f[2], f[3], margins, f[5] or None, f[6] or None,  # type: ignore[arg-type]
+                                   tuple(int(x) for x in f[7].split(",") if x)))
+        elif op == "V":
+            ops.append(p.View(f[1] or None, int(f[2]) if f[2] else None, f[3] or None))
+        elif op == "L":
+            ops.append(p.Link(f[1], f[2]))
+        elif op == "A":
+            ops.append(p.AutoFilter(f[1]))
+        elif op == "C":
+            series = tuple(p.Series(*f[i:i + 4]) for i in range(7, len(f), 4))
+            ops.append(p.BarChart(f[1], f[2], f[3], f[4], series, float(f[5]), float(f[6])))
+        else:
+            raise ReplayError(f"XlplanApplyLayout: unknown layout operation {op!r}")
+    return ops

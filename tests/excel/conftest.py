@@ -39,7 +39,7 @@ def real_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The master template: the committed file, or a fresh build by the same builder."""
     if COMMITTED_TEMPLATE.exists():
         return COMMITTED_TEMPLATE
-    from xlplan.book.template import write_template
+    from xlplan.engines.template import write_template
 
     return write_template(tmp_path_factory.mktemp("template") / "資料4_template.xlsx")
 

@@ -19,14 +19,14 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tests.excel.clients import Replay, payload, replay
+from tests.excel.clients import Replay, payload, probe, replay
 from tests.excel.scenario import columns, copy_of, roundtrip_json, staff_edits
+from tests.helpers import report_findings_of
 from xlplan import excel
-from xlplan.book.report_sheets import REPORT_NAMES, report_edit_findings, stored_fingerprint
 from xlplan.core.layout import CHECK_SHEET, HEADER_ROW, INPUT_SHEET, META_SHEET, SHEETS
-from xlplan.core.report import norm_value
-from xlplan.render import render_file
-from xlplan.workflow import check_file, recompute_file
+from xlplan.core.meta import report_fingerprints
+from xlplan.core.report import REPORT_NAMES, norm_value
+from xlplan.files import check_file, recompute_file, render_file
 
 INPUT_TABS = [INPUT_SHEET[s] for s in SHEETS]
 
@@ -35,8 +35,7 @@ def ribbon(path: Path, action: str) -> tuple[Workbook, Replay, excel.ActionResul
     """Press a button: the RunPython entry point on the book the VBA client would send."""
     wb = load_workbook(path)
     book = xw.Book(json=roundtrip_json(payload(wb)))
-    book.set_mock_caller()
-    result = excel.ENTRY_POINTS[action]()
+    result = excel.run(action, book, probe=probe(wb))
     actions = book.json()["actions"]
     return wb, replay(wb, actions), result, actions
 
@@ -55,9 +54,6 @@ def values(ws: Worksheet) -> list[list[object]]:
 
 
 def _shown(v: object) -> object:
-    # The ribbon's check sheet links through =HYPERLINK(...,"J12"); the CLI's cell says J12.
-    if isinstance(v, str) and v.startswith('=HYPERLINK('):
-        return v.rsplit(',"', 1)[1][:-2]
     return v
 
 
@@ -110,8 +106,7 @@ def test_check_matches_cli(edited: Path, tmp_path: Path) -> None:
         [(f.code, f.sheet, f.cell, f.message) for f in cli.findings]
     assert any(f.code == "digit_grouping" for f in result.findings)
     assert_same_sheets(got, exp, [CHECK_SHEET, *INPUT_TABS])
-    link = got[CHECK_SHEET]["D4"].value
-    assert link.startswith("=HYPERLINK(\"#'") and exp[CHECK_SHEET]["D4"].hyperlink is not None
+    assert got[CHECK_SHEET]["D4"].hyperlink.location == exp[CHECK_SHEET]["D4"].hyperlink.location
     assert got.active.title == CHECK_SHEET
     text, title, mode = rep.alerts[-1]
     assert title == "ICT進捗：入力チェック" and mode == "critical"
@@ -154,11 +149,10 @@ def test_render_matches_cli(rendered: Path, tmp_path: Path) -> None:
         assert _layout(got[name]) == _layout(exp[name]), name
         heights = {r: d.height for r, d in exp[name].row_dimensions.items() if d.height}
         assert {r: got[name].row_dimensions[r].height for r in heights} == heights
-    for name in REPORT_NAMES:
-        assert stored_fingerprint(got, name) == stored_fingerprint(exp, name)
+    assert _fps(got) == _fps(exp)
     assert_same_sheets(got, exp, [META_SHEET])  # the same _xlplan rows, in the same places
     # The report checker of `xlplan check` sees neither hand edits nor stale sheets.
-    assert report_edit_findings(got) == []
+    assert report_findings_of(got) == []
     assert "様式（資料4-1 12指標" in rep.alerts[-1][0]
 
 
@@ -172,17 +166,20 @@ def test_render_creates_missing_report_sheets(workbook_copy: Path, tmp_path: Pat
     edited = staff_edits(workbook_copy, new_row=False)
     cli = render_file(copy_of(edited, tmp_path / "cli.xlsx"))
     exp = load_workbook(cli.path)
-    got, rep, result, _ = ribbon(edited, "render")
+    got, _rep, result, _ = ribbon(edited, "render")
     assert result.ok, result.message
     assert_same_sheets(got, exp, [*REPORT_NAMES, *INPUT_TABS])
     for name in REPORT_NAMES[:3]:
         assert _layout(got[name]) == _layout(exp[name])
         assert got[name].page_setup.paperSize == exp[name].page_setup.paperSize
         assert got[name].oddFooter.center.text == exp[name].oddFooter.center.text
-    assert "グラフは「xlplan render」で作成されます" in rep.alerts[-1][0]
     assert_same_sheets(got, exp, [META_SHEET])
-    for name in REPORT_NAMES:
-        assert stored_fingerprint(got, name) == stored_fingerprint(exp, name) is not None
+    assert _fps(got) == _fps(exp) and set(_fps(got)) == set(REPORT_NAMES)
+    assert len(got["集計"]._charts) == len(exp["集計"]._charts) == 1
+
+
+def _fps(wb: Workbook) -> dict[str, str]:
+    return report_fingerprints(list(wb[META_SHEET].iter_rows(values_only=True)))
 
 
 def _report_row(ws: Worksheet, rid: str) -> int:
@@ -273,7 +270,7 @@ def test_strings_reach_excel_as_text(edited: Path) -> None:
     _, _, _, actions = ribbon(edited, "update")
     written = [v for a in actions if a["func"] == "setValues" for row in a["values"] for v in row]
     strings = [v for v in written if isinstance(v, str) and v]
-    assert strings and all(v.startswith(("'", "=HYPERLINK(")) for v in strings)
+    assert strings and all(v.startswith("'") for v in strings)
     got, _, _, _ = ribbon(edited, "update")
     assert got["4-3入力"]["A12"].value == "4-3-09"
     assert [r[-1] for r in values(got["資料4-3"]) if r and r[-1] == "4-3-09"]

@@ -24,15 +24,20 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from tests.excel.clients import Replay, payload, replay
+from tests.excel.clients import Replay, payload, probe, replay
 from tests.excel.counting import engine_calls
 from tests.excel.scenario import columns, grow, roundtrip_json
 from tests.excel.test_excel_actions import INPUT_TABS, assert_same_sheets
+from tests.helpers import records_of
 from tests.test_merge_common import T0, T1, edit, edit_master, value_at
 from xlplan import excel
 from xlplan.addin import VBA_MODULE_FILE
 from xlplan.core.layout import CHANGES_SHEET, HEADER_ROW, INPUT_SHEET, META_SHEET
-from xlplan.roundtrip import CHANGES, MergeReport, merge_into_master, split_master
+from xlplan.core.logs import CHANGES
+from xlplan.core.returns import MergeReport
+from xlplan.core.texts import say
+from xlplan.files import merge_file as merge_into_master
+from xlplan.files import split_file as split_master
 from xlplan.server import create_app
 
 COMPARED = [*INPUT_TABS, CHANGES_SHEET, META_SHEET]
@@ -111,12 +116,11 @@ def returned(tmp_path: Path, real_template: Path) -> Returned:
 
 
 def ribbon_merge(master: Path, paths: list[Path], **kw: Any
-                 ) -> tuple[Workbook, Replay, excel.ActionResult, list[dict[str, Any]]]:
-    """Press 返送ファイルを取り込み: the entry point on the book the VBA client would send."""
+                 ) -> tuple[Workbook, Replay, excel.Outcome, list[dict[str, Any]]]:
+    """Press 返送ファイルを取り込み on the book the VBA client would send."""
     wb = load_workbook(master)
     book = xw.Book(json=roundtrip_json(payload(wb)))
-    book.set_mock_caller()
-    result = excel.xl_merge(paths=paths, **{"now": T1, **kw})
+    result = excel.run("merge", book, paths, probe=probe(wb), **{"now": T1, **kw})
     actions = book.json()["actions"]
     return wb, replay(wb, actions), result, actions
 
@@ -143,7 +147,7 @@ def test_ribbon_merge_matches_cli(returned: Returned, tmp_path: Path) -> None:
     assert value_at(got, "4-2-05", "questions") == "60.76%と4-3-09は文字のまま"
     assert value_at(got, "4-3-01", "actual") == value_at(returned.master, "4-3-01", "actual")
     # 変更履歴: one row per applied cell, with the file, 保存者 and the key merge needs.
-    recs = CHANGES.records(got)
+    recs = records_of(CHANGES, got)
     assert len(recs) == 8 and {r["saved_by"] for r in recs} == {"山田 花子", "佐藤 次郎", "鈴木 三郎"}
     assert {r["at"] for r in recs} == {"2021-02-01 17:30:00"}
     assert [c.value for c in got[CHANGES_SHEET][1]] == CHANGES.headings
@@ -198,7 +202,7 @@ def test_call_count_does_not_grow_with_rows(tmp_path: Path, real_template: Path)
         files.append(_corrupt(files[0], back / "壊れた.xlsx"))
         return master, files
 
-    def measure(master: Path, files: list[Path]) -> tuple[list[dict[str, Any]], int, excel.ActionResult]:
+    def measure(master: Path, files: list[Path]) -> tuple[list[dict[str, Any]], int, excel.Outcome]:
         book = xw.Book(json=roundtrip_json(payload(load_workbook(master))))
         book.set_mock_caller()
         with engine_calls() as calls:
@@ -231,14 +235,14 @@ def test_no_files_chosen_and_the_server_say_so(returned: Returned, monkeypatch: 
     # Server mode (the remote engine, no paths): the files are out of the server's reach.
     book = xw.Book(json=roundtrip_json(payload(load_workbook(returned.master))))
     result = excel.run("merge", book)
-    assert not result.ok and result.message == excel.MERGE_ON_SERVER
+    assert not result.ok and result.message == say("ribbon.merge_on_server")
     assert [a["func"] for a in book.json()["actions"]] == ["alert"]
     # Desktop (played here by the remote engine): no --xlplan-paths, nothing chosen.
     monkeypatch.setattr(excel, "is_remote", lambda book: False)
     monkeypatch.setattr("sys.argv", ["-c", "", "--wb=資料4.xlsx", "--from_xl=1"])
     book = xw.Book(json=roundtrip_json(payload(load_workbook(returned.master))))
     result = excel.run("merge", book)
-    assert not result.ok and result.message == excel.MERGE_NO_FILES
+    assert not result.ok and result.message == say("ribbon.merge_no_files")
     assert [a["func"] for a in book.json()["actions"]] == ["alert"]
 
 
@@ -248,7 +252,7 @@ def test_the_server_endpoint_refuses_merge_with_a_message(returned: Returned) ->
     assert res.status_code == 200
     actions = res.json()["actions"]
     assert [a["func"] for a in actions] == ["alert"]
-    assert actions[0]["args"][0] == excel.MERGE_ON_SERVER and "xlplan merge" in excel.MERGE_ON_SERVER
+    assert actions[0]["args"][0] == say("ribbon.merge_on_server") and "xlplan merge" in say("ribbon.merge_on_server")
 
 
 def test_paths_from_the_addin_list_file(returned: Returned, tmp_path: Path,
@@ -311,13 +315,12 @@ def test_master_without_ids_is_refused(returned: Returned) -> None:
 
 
 def test_the_saved_master_itself_is_known() -> None:
-    class Book:
-        def __init__(self, fullname: str):
-            self.fullname = fullname
+    from xlplan.engines.excel import local_path
 
-    assert excel._saved_path(Book(r"C:\Users\山田\Documents\資料4.xlsx")) is not None
-    assert excel._saved_path(Book("https://example.sharepoint.com/資料4.xlsx")) is None
-    assert excel._saved_path(Book("資料4.xlsx")) is None
+    assert local_path(r"C:\Users\山田\Documents\資料4.xlsx") is not None
+    assert local_path(r"\\server\share\資料4.xlsx") is not None
+    assert local_path("https://example.sharepoint.com/資料4.xlsx") is None
+    assert local_path("資料4.xlsx") is None
 
 
 def test_the_button_is_in_the_secretariat_group() -> None:
@@ -369,4 +372,4 @@ def test_a_second_merge_appends_below_the_first(returned: Returned, tmp_path: Pa
     assert result.merge is not None and len(result.merge.changes) == 4
     exp = load_workbook(cli)
     assert_same_sheets(got, exp, COMPARED)
-    assert len(CHANGES.records(got)) == 8
+    assert len(records_of(CHANGES, got)) == 8

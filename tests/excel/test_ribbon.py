@@ -10,7 +10,8 @@ from fastapi.routing import APIRoute
 
 from xlplan import excel
 from xlplan.addin import RIBBON_XML, VBA_MESSAGES, VBA_MODULE_FILE, vba_message_consts
-from xlplan.book.xw_book import ADDIN_MACROS, LAYOUT_OPS, VBA_MODULE
+from xlplan.engines.excel import ADDIN_MACROS, VBA_MODULE
+from xlplan.engines.excel import OPS as LAYOUT_OPS
 from xlplan.server import create_app
 
 NS = {"c": "http://schemas.microsoft.com/office/2006/01/customui"}

@@ -14,13 +14,13 @@ import pytest
 import xlwings as xw
 from openpyxl import load_workbook
 
-from tests.excel.clients import payload, replay
+from tests.excel.clients import payload, probe, replay
 from tests.excel.scenario import roundtrip_json, staff_edits
 from tests.excel.test_excel_actions import INPUT_TABS, assert_same_sheets
 from xlplan import excel
 from xlplan.addin import VBA_MODULE_FILE
-from xlplan.book.report_sheets import REPORT_NAMES
 from xlplan.core.layout import CHECK_SHEET
+from xlplan.core.report import REPORT_NAMES
 
 BAS = VBA_MODULE_FILE.read_text(encoding="ascii").replace("\r\n", "\n")
 
@@ -104,10 +104,13 @@ CONF_SHEETS = {
 }
 
 
-def _press(data: dict[str, Any], action: str) -> list[dict[str, Any]]:
+def _press(data: dict[str, Any], action: str, probe: str | None = None) -> list[dict[str, Any]]:
     book = xw.Book(json=copy.deepcopy(data))
     book.set_mock_caller()
-    excel.ENTRY_POINTS[action]()
+    if probe is None:
+        excel.ENTRY_POINTS[action]()  # the RunPython entry point, as the ribbon calls it
+    else:
+        excel.run(action, book, probe=probe)
     return book.json()["actions"]
 
 
@@ -123,8 +126,8 @@ def test_a_conf_sheet_in_the_workbook_changes_nothing(workbook_copy: Path, tmp_p
     wb.save(carrying)
     got = load_workbook(carrying)
     exp = load_workbook(plain)
-    a_got = _press(roundtrip_json(payload(got)), "update")
-    a_exp = _press(roundtrip_json(payload(exp)), "update")
+    a_got = _press(roundtrip_json(payload(got)), "update", probe(got))
+    a_exp = _press(roundtrip_json(payload(exp)), "update", probe(exp))
     replay(got, a_got)
     replay(exp, a_exp)
     assert_same_sheets(got, exp, [*INPUT_TABS, CHECK_SHEET, *REPORT_NAMES])

@@ -10,11 +10,11 @@ import xlwings as xw
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from tests.excel.clients import payload, replay
+from tests.excel.clients import payload, probe, replay
 from tests.excel.scenario import roundtrip_json, staff_edits
 from tests.excel.test_excel_actions import INPUT_TABS, assert_same_sheets, ribbon
 from xlplan import excel
-from xlplan.book.xw_book import ADDIN_MACROS
+from xlplan.engines.excel import ADDIN_MACROS, PROBE_HEADER
 from xlplan.server import TOKEN_ENV, VBA_CLIENT_ACTIONS, create_app, replayable
 
 
@@ -45,7 +45,7 @@ def test_the_vba_client_has_37_actions() -> None:
 def test_endpoint_returns_replayable_actions_like_runpython(
         client: TestClient, edited: Path, action: str) -> None:
     wb = load_workbook(edited)
-    res = post(client, action, roundtrip_json(payload(wb)))
+    res = post(client, action, roundtrip_json(payload(wb)), headers={PROBE_HEADER: probe(wb)})
     assert res.status_code == 200, res.text
     actions = res.json()["actions"]
     assert actions and {a["func"] for a in actions} <= VBA_CLIENT_ACTIONS

@@ -17,8 +17,8 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from xlplan.book.report_sheets import REPORT_NAMES
-from xlplan.render import render_file
+from xlplan.core.report import REPORT_NAMES
+from xlplan.files import render_file
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "workbook" / "資料4_template.xlsx"
 GOLDEN = Path(__file__).resolve().parent / "report_sheets.json"

@@ -61,8 +61,23 @@ def format_number(x: float | None, unit: str | None = None) -> str:
 VALUE_KEYS = ("baseline", "actual", "projection", "mid_target", "final_target")
 
 
-def compute_row(sheet: str, row: Mapping[str, object], settings: Settings) -> RowResult:
-    parsed = {k: parse_value(row.get(k)) for k in VALUE_KEYS if k in row or k != "mid_target"}
+def as_typed(value: object, number_format: str | None) -> object:
+    """A number as staff typed it, from the cell's number format: 0.5 shown as ``0%`` was
+    typed ``50%``. Other values are returned as they are."""
+    if (number_format and "%" in number_format and isinstance(value, int | float)
+            and not isinstance(value, bool)):
+        pct = round(value * 100, 10)
+        return f"{int(pct)}%" if float(pct).is_integer() else f"{pct:g}%"
+    return value
+
+
+def compute_row(sheet: str, row: Mapping[str, object], settings: Settings,
+                formats: Mapping[str, str] | None = None) -> RowResult:
+    """The computed columns of one row. ``formats`` holds the number formats of value
+    cells that hold numbers (``0%``), so that they are read as staff typed them."""
+    formats = formats or {}
+    parsed = {k: parse_value(as_typed(row.get(k), formats.get(k)))
+              for k in VALUE_KEYS if k in row or k != "mid_target"}
     j = judge(
         sheet,
         baseline=parsed["baseline"],

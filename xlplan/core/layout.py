@@ -141,6 +141,14 @@ def columns_for(sheet: str) -> tuple[Column, ...]:
     return tuple(c for c in COLUMNS if sheet in c.sheets)
 
 
+def heading_shown(sheet: str, key: str) -> str:
+    """A column's heading without its year words, for messages: 「{fy}実績値」→「実績値」."""
+    for c in columns_for(sheet):
+        if c.key == key:
+            return c.heading.format(base="", fy="", mid="", final="").replace("（）", "").strip()
+    return key
+
+
 def column(sheet: str, key: str) -> Column:
     for c in columns_for(sheet):
         if c.key == key:

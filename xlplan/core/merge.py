@@ -25,16 +25,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from typing import Any
 
 from xlplan.core.compute import cell_text
-from xlplan.core.findings import Finding, Level
-from xlplan.core.layout import INPUT_SHEET, Kind, columns_for
+from xlplan.core.findings import Finding
+from xlplan.core.layout import INPUT_SHEET, Kind, columns_for, heading_shown
 from xlplan.core.meta import meta_label as meta_label  # re-exported: core.merge.meta_label
 from xlplan.core.meta import meta_value as meta_value
 from xlplan.core.model import RowData
-from xlplan.core.sheetread import EXCEL_ERRORS
+from xlplan.core.sheetread import CELL_LIMIT, EXCEL_ERRORS
+from xlplan.core.texts import finding, say
 
 STAMP_VERSION = "xlplan-stamp-1"
 
@@ -52,12 +54,7 @@ def stamped_keys(sheet: str) -> tuple[str, ...]:
     return tuple(c.key for c in columns_for(sheet) if c.kind is not Kind.COMPUTED)
 
 
-def heading_of(sheet: str, key: str) -> str:
-    """A column's heading without year words, for messages: 「{fy}実績値」→「実績値」."""
-    for c in columns_for(sheet):
-        if c.key == key:
-            return c.heading.format(base="", fy="", mid="", final="").replace("（）", "").strip()
-    return key
+heading_of = heading_shown  # a column's heading without year words, for messages
 
 
 # --------------------------------------------------------------------------- canonical text
@@ -90,13 +87,6 @@ def row_fingerprint(sheet: str, row_id: str, values: Mapping[str, str]) -> str:
     payload = json.dumps([STAMP_VERSION, sheet, row_id, sorted(values.items())],
                          ensure_ascii=False, separators=(",", ":"))
     return digest(payload)
-
-
-def is_formula(v: object) -> bool:
-    """A formula as openpyxl reads it with data_only=False: '=…' text or a formula object."""
-    if isinstance(v, str):
-        return v.startswith("=")
-    return v is not None and not isinstance(v, (int, float, date, datetime, bool))
 
 
 def is_excel_error(v: object) -> bool:
@@ -249,11 +239,6 @@ class Reason:
     ROW_GONE = "row_gone"
 
 
-REASON_JA = {
-    Reason.BOTH_CHANGED: "配布後にマスターでも変更されています",
-    Reason.NO_BASE: "配布時の記録（スタンプ）がないため、どちらが新しいか判断できません",
-    Reason.ROW_GONE: "マスターにこの行がありません（配布後に削除または移動）",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +277,7 @@ class Conflict:
 
     @property
     def reason_ja(self) -> str:
-        return REASON_JA.get(self.reason, self.reason)
+        return say("merge.reason." + self.reason)
 
 
 @dataclass(slots=True)
@@ -314,12 +299,9 @@ def applied_key(issue_id: str, row_id: str, key: str, new_text: str) -> AppliedK
     return (issue_id, row_id, key, digest(new_text))
 
 
-def _finding(code: str, level: Level, row: RowData | None, key: str, message: str, fix: str,
-             tab: str = "", row_id: str = "") -> Finding:
-    if row is not None:
-        return Finding(code, level, row.tab, row.cell(key) if key else f"A{row.row}", message, fix,
-                       row.id)
-    return Finding(code, level, tab, "", message, fix, row_id)
+def _finding(code: str, row: RowData, key: str, **fields: Any) -> Finding:
+    return finding(code, sheet=row.tab, cell=row.cell(key) if key else f"A{row.row}",
+                   row_id=row.id, **fields)
 
 
 def _name(row: RowData) -> str:
@@ -355,10 +337,7 @@ def plan_merge(
     by_id: dict[str, list[RowData]] = {}
     for r in returned_rows:
         if not r.id:
-            plan.findings.append(_finding(
-                "merge_new_row", Level.WARNING, r, "indicator",
-                f"IDのない行（{_name(r)}）があります。新しい指標の追加は取り込みません。",
-                "新しい指標はマスターに事務局が追加してください（内容は返送ファイルに残っています）。"))
+            plan.findings.append(_finding("merge_new_row", r, "indicator", name=_name(r)))
             continue
         by_id.setdefault(r.id, []).append(r)
 
@@ -369,41 +348,27 @@ def plan_merge(
             variants = {tuple(canonical(g.values.get(k)) for k in editable_keys(g.sheet)) for g in group}
             cells = "・".join(g.cell("id") for g in group)
             if len(variants) > 1:
-                plan.findings.append(_finding(
-                    "merge_duplicate_id", Level.ERROR, row, "id",
-                    f"ID「{rid}」の行が{len(group)}つあり（{cells}）、内容が違います。この行は取り込みません。",
-                    "どちらが正しいか担当課に確認し、1行にして送り直してもらってください。"))
+                plan.findings.append(_finding("merge_duplicate_id", row, "id", id=rid,
+                                              count=len(group), cells=cells))
                 seen.add(rid)
                 continue
-            plan.findings.append(_finding(
-                "merge_duplicate_same", Level.INFO, row, "id",
-                f"ID「{rid}」の行が{len(group)}つあります（{cells}）が、内容は同じなので1行として取り込みます。",
-                "重複した行は削除してかまいません。"))
+            plan.findings.append(_finding("merge_duplicate_same", row, "id", id=rid,
+                                          count=len(group), cells=cells))
         seen.add(rid)
         base = issued.get(rid)
         if stamp is not None and base is None:
             if rid in master_rows:
-                plan.findings.append(_finding(
-                    "merge_row_not_issued", Level.WARNING, row, "id",
-                    f"ID「{rid}」（{_name(row)}）はこのファイルで配布した行ではありません。取り込みません。",
-                    "他のファイルから行をコピーしていないか確認してください。必要なら該当の配布ファイルで返送してもらってください。"))
+                plan.findings.append(_finding("merge_row_not_issued", row, "id", id=rid,
+                                              name=_name(row)))
             else:
-                plan.findings.append(_finding(
-                    "merge_unknown_id", Level.WARNING, row, "id",
-                    f"ID「{rid}」（{_name(row)}）はマスターにありません。取り込みません。",
-                    "IDを書き換えていないか確認してください。新しい指標なら事務局がマスターに追加してください。"))
+                plan.findings.append(_finding("merge_unknown_id", row, "id", id=rid,
+                                              name=_name(row)))
             continue
         if base is not None and base.sheet != row.sheet:
-            plan.findings.append(_finding(
-                "merge_row_moved", Level.WARNING, row, "id",
-                f"ID「{rid}」は「{base.sheet}」の行として配布しましたが、別のシートにあります。取り込みません。",
-                "行を元のシートに戻して送り直してもらってください。"))
+            plan.findings.append(_finding("merge_row_moved", row, "id", id=rid, sheet=base.sheet))
             continue
         if base is not None and not base.intact:
-            plan.findings.append(_finding(
-                "merge_stamp_damaged", Level.WARNING, row, "id",
-                f"ID「{rid}」の配布記録が書き換えられています。違いはすべて競合として扱います。",
-                "競合の一覧を見て、正しい値を事務局がマスターに入力してください。"))
+            plan.findings.append(_finding("merge_stamp_damaged", row, "id", id=rid))
             base = None
         master = master_rows.get(rid)
         _merge_row(plan, stamp, base, master, row, issue_id, applied, returned_columns)
@@ -412,11 +377,9 @@ def plan_merge(
         for base in stamp.rows:
             if base.id in seen:
                 continue
-            plan.findings.append(_finding(
-                "merge_row_deleted", Level.WARNING, None, "",
-                f"配布したID「{base.id}」の行が返送ファイルにありません（削除された可能性）。マスターの行はそのままです。",
-                "行を削除していないか担当課に確認してください。", tab=INPUT_SHEET.get(base.sheet, base.sheet),
-                row_id=base.id))
+            plan.findings.append(finding("merge_row_deleted",
+                                         sheet=INPUT_SHEET.get(base.sheet, base.sheet),
+                                         row_id=base.id, id=base.id))
     return plan
 
 
@@ -430,6 +393,13 @@ def _merge_row(plan: MergePlan, stamp: Stamp | None, base: IssuedRow | None,
     for key in stamped_keys(row.sheet):
         if key == "id" or key not in row.values or (have is not None and key not in have):
             continue
+        if key in row.formulas:
+            # A formula is never taken, and its cached result is not trusted either.
+            if key in editable:
+                plan.findings.append(_finding("merge_formula", row, key, name=name,
+                                              heading=heading_of(row.sheet, key),
+                                              formula=_short(row.formulas[key])))
+            continue
         raw = row.values.get(key)
         r_text = canonical(raw)
         b_text = base.values.get(key) if base is not None else None
@@ -438,27 +408,21 @@ def _merge_row(plan: MergePlan, stamp: Stamp | None, base: IssuedRow | None,
         if key not in editable:
             # Not taken; reported when staff changed it, so that nothing typed is lost unseen.
             ref = b_text if b_text is not None else (m_text if master is not None else None)
-            if ref is not None and r_text != ref and not is_formula(raw):
-                plan.findings.append(_finding(
-                    "merge_not_editable", Level.WARNING, row, key,
-                    f"「{name}」の「{heading_of(row.sheet, key)}」が「{_short(ref)}」→「{_short(r_text)}」に"
-                    "変更されていますが、この列は担当課の入力欄ではないため取り込みません。",
-                    "変更が必要なら事務局がマスターで直接修正してください（目標の変更は目標変更履歴に理由を記録）。"))
+            if ref is not None and r_text != ref:
+                plan.findings.append(_finding("merge_not_editable", row, key, name=name,
+                                              heading=heading_of(row.sheet, key),
+                                              old=_short(ref), new=_short(r_text)))
             continue
         if base is not None and r_text == b_text:
             plan.unchanged += 1
             continue
-        if is_formula(raw):
-            plan.findings.append(_finding(
-                "merge_formula", Level.ERROR, row, key,
-                f"「{name}」の「{heading_of(row.sheet, key)}」に数式「{_short(str(raw))}」が入っています。数式は取り込みません。",
-                "担当課に、数式ではなく値（「値の貼り付け」）を入力して送り直してもらってください。"))
-            continue
         if is_excel_error(raw):
-            plan.findings.append(_finding(
-                "merge_excel_error", Level.ERROR, row, key,
-                f"「{name}」の「{heading_of(row.sheet, key)}」がExcelのエラー値「{r_text}」です。取り込みません。",
-                "担当課に正しい値を入力して送り直してもらってください。"))
+            plan.findings.append(_finding("merge_excel_error", row, key, name=name,
+                                          heading=heading_of(row.sheet, key), value=r_text))
+            continue
+        if len(r_text) > CELL_LIMIT:
+            plan.findings.append(_finding("merge_text_too_long", row, key, name=name,
+                                          heading=heading_of(row.sheet, key), length=len(r_text)))
             continue
         if master is None:
             if base is None or r_text != b_text:
@@ -490,6 +454,6 @@ def apply_to_rows(rows: Mapping[str, RowData], changes: Iterable[CellChange]) ->
         r = out[ch.row_id]
         values = dict(r.values)
         values[ch.key] = ch.new
-        out[ch.row_id] = RowData(r.sheet, r.tab, r.row, r.id, values, r.addr)
+        out[ch.row_id] = replace(r, values=values)
     return out
 

@@ -90,3 +90,20 @@ def place_rows(grid: Grid, entries: Mapping[str, str]) -> tuple[int, list[list[o
         by_row = {rs[0]: label for label, rs in rows.items()}
         return found[0], [[by_row[r], entries[by_row[r]]] for r in found]
     return last_used_row(grid) + 1, [[label, value] for label, value in entries.items()]
+
+
+TEMPLATE_VERSION_LABEL = "template_version"
+
+
+def template_version(grid: Grid | None) -> str | None:
+    """The template version recorded in ``_xlplan`` (None without the sheet or the row)."""
+    return meta_value(grid, TEMPLATE_VERSION_LABEL) if grid else None
+
+
+def append_row(grid: Grid) -> int:
+    """The row (1-based) after the last row holding something in columns A–C."""
+    last = 0
+    for i, line in enumerate(grid, start=1):
+        if any(v is not None and v != "" for v in line[:3]):
+            last = i
+    return last + 1

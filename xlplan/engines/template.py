@@ -19,14 +19,13 @@ from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xlplan.book import styles
-from xlplan.book.settings_sheet import write_settings_sheet
 from xlplan.core.layout import (
     BAND_ROW,
     FIRST_DATA_ROW,
     HEADER_ROW,
     INPUT_SHEET,
     META_SHEET,
+    SETTINGS_SHEET,
     SHEETS,
     TABLE_NAME,
     TEMPLATE_VERSION,
@@ -34,8 +33,11 @@ from xlplan.core.layout import (
     TITLE_ROW,
     Kind,
     columns_for,
+    layout_headings,
 )
 from xlplan.core.settings import Settings
+from xlplan.core.settings_grid import SETTING_ITEMS, setting_value
+from xlplan.engines import styles
 
 # Rows below the data that still get drop-downs and unlocked cells, for new indicators.
 SPARE_ROWS = 200
@@ -152,8 +154,11 @@ def _input_sheet(wb: Workbook, sheet: str, rows: list[dict[str, object]]) -> Wor
         h.style = styles.STYLE_HEADER
         letter = get_column_letter(j)
         ws.column_dimensions[letter].width = c.width
-        # Column default: input columns unlocked (so new rows can be typed), computed locked.
+        # Column default: input columns unlocked (so new rows can be typed), computed locked;
+        # value columns formatted as text, so Excel keeps 50%, 1,234件 and 2021/3/31 as typed.
         ws.column_dimensions[letter].protection = Protection(locked=c.kind is Kind.COMPUTED)
+        if c.kind is Kind.VALUE:
+            ws.column_dimensions[letter].number_format = "@"
     ws.row_dimensions[HEADER_ROW].height = 66
 
     style_of = {
@@ -190,11 +195,6 @@ def _input_sheet(wb: Workbook, sheet: str, rows: list[dict[str, object]]) -> Wor
     dv("mark_override", MARK_CHOICES[sheet], "判定（手動判定）",
        "手動で判定を決める場合だけ選び、「手動判定の理由」を必ず記入してください。")
 
-    for key in ("computed_mark", "mark"):
-        rng = f"{letters[key]}{FIRST_DATA_ROW}:{letters[key]}{spare_last}"
-        for rule in styles.mark_rules():
-            ws.conditional_formatting.add(rng, rule)
-
     table = Table(displayName=TABLE_NAME[sheet],
                   ref=f"A{HEADER_ROW}:{get_column_letter(ncol)}{max(last_row, FIRST_DATA_ROW)}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False,
@@ -218,6 +218,53 @@ def _input_sheet(wb: Workbook, sheet: str, rows: list[dict[str, object]]) -> Wor
     return ws
 
 
+NAME_PREFIX = "xlplan_"
+VALUE_COL = 2
+FIRST_ROW = 3
+
+
+
+
+def write_settings_sheet(wb: Workbook, settings: Settings) -> None:
+    """Create (or rewrite) the 設定 sheet with these settings."""
+    if SETTINGS_SHEET in wb.sheetnames:
+        del wb[SETTINGS_SHEET]
+    ws = wb.create_sheet(SETTINGS_SHEET)
+    ws["A1"] = "設定（年度・判定基準・記号）"
+    ws["A1"].font = Font(name=styles.FONT_NAME, size=14, bold=True)
+    for col, head in enumerate(("項目", "値", "説明"), start=1):
+        ws.cell(2, col, head).style = styles.STYLE_HEADER
+    for i, item in enumerate(SETTING_ITEMS):
+        r = FIRST_ROW + i
+        ws.cell(r, 1, item.label).style = styles.STYLE_INPUT
+        v = ws.cell(r, VALUE_COL, setting_value(settings, item.field))
+        v.style = styles.STYLE_OVERRIDE
+        v.protection = Protection(locked=False)
+        if item.kind == "date":
+            v.number_format = "yyyy/m/d"
+        elif item.kind == "rate":
+            v.number_format = "0%"
+        ws.cell(r, 3, item.help).style = styles.STYLE_INPUT
+        name = NAME_PREFIX + item.field.replace(".", "_")
+        wb.defined_names[name] = DefinedName(name, attr_text=f"'{SETTINGS_SHEET}'!$B${r}")
+    # The headings these years produce, for reference (written by the tool).
+    r = FIRST_ROW + len(SETTING_ITEMS) + 1
+    ws.cell(r, 1, "この設定で使われる見出し（自動）").font = Font(name=styles.FONT_NAME, bold=True)
+    for j, text in enumerate(layout_headings(settings), start=1):
+        c = ws.cell(r + j, 1, text)
+        c.style = styles.STYLE_COMPUTED
+        ws.merge_cells(start_row=r + j, start_column=1, end_row=r + j, end_column=3)
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 16
+    ws.column_dimensions["C"].width = 60
+    for row in ws.iter_rows(min_row=FIRST_ROW):
+        for c in row:
+            c.alignment = Alignment(wrap_text=True, vertical="top",
+                                    horizontal=c.alignment.horizontal)
+    ws.protection = SheetProtection(sheet=True, formatCells=False, formatColumns=False,
+                                    formatRows=False)
+
+
 def _meta_sheet(wb: Workbook) -> None:
     ws = wb.create_sheet(META_SHEET)
     ws["A1"], ws["B1"] = "template_version", TEMPLATE_VERSION
@@ -229,8 +276,8 @@ def build_template(seed: Iterable[Mapping[str, str]] | None = None,
                    settings: Settings | None = None) -> Workbook:
     """A fresh master workbook holding the seed's indicators, marks computed and the
     printed 資料4-1/4-2/4-3 and 集計 rendered from them."""
-    from xlplan.book.report_sheets import render
-    from xlplan.render import recompute_and_lay_out
+    from xlplan.actions.render import render
+    from xlplan.engines.xlsx import XlsxEngine
     from xlplan.seed import seed_rows
 
     settings = settings or Settings()
@@ -249,8 +296,11 @@ def build_template(seed: Iterable[Mapping[str, str]] | None = None,
     fixed = date(2021, 3, 1)
     wb.properties.created = wb.properties.modified = _midnight(fixed)
     wb.active = 0
-    master, _, reports = recompute_and_lay_out(wb)
-    render(master, reports=reports)
+    engine = XlsxEngine.of(wb, "資料4_template.xlsx")
+    engine.apply(render(engine).plan)
+    wb.active = 0
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws is wb.worksheets[0]
     return wb
 
 
@@ -260,9 +310,10 @@ def _midnight(d: date):  # type: ignore[no-untyped-def]
     return datetime(d.year, d.month, d.day)
 
 
-def write_template(path: Path) -> Path:
-    from xlplan.book.io import atomic_save
+def write_template(path: Path | str) -> Path:
+    from xlplan.engines.xlsx import atomic_save
 
+    path = Path(path)
     wb = build_template()
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_save(wb, path)

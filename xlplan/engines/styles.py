@@ -1,12 +1,8 @@
-"""Named styles, fills and conditional formats shared by the template and the report.
-
-Styling lives in the workbook (named styles, conditional formatting keyed on the mark
-symbols), so that Python, in Excel or on a file, only ever writes values.
-"""
+"""The template's named styles and fills (the master's look, built once by
+``xlplan template``). Mark colours are keyed by role in :mod:`xlplan.core.colours`."""
 
 from __future__ import annotations
 
-from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.workbook.workbook import Workbook
 
@@ -21,17 +17,6 @@ FILL_OVERRIDE = PatternFill("solid", fgColor="FFF2CC")
 FILL_BAND_INPUT = PatternFill("solid", fgColor="BDD7EE")
 FILL_BAND_OVERRIDE = PatternFill("solid", fgColor="FFE699")
 FILL_BAND_COMPUTED = PatternFill("solid", fgColor="D9D9D9")
-
-# Mark colours: green for on track, amber for behind, red for worse, grey for none.
-MARK_COLOURS: dict[str, tuple[str, str]] = {
-    "◎": ("C6EFCE", "006100"),
-    "○": ("E2EFDA", "375623"),
-    "△": ("FFEB9C", "9C5700"),
-    "×": ("FFC7CE", "9C0006"),
-    "－": ("EDEDED", "595959"),
-    "不明": ("EDEDED", "595959"),
-    "進捗管理の停止": ("EDEDED", "595959"),
-}
 
 STYLE_HEADER = "xlplan 見出し"
 STYLE_INPUT = "xlplan 入力"
@@ -59,7 +44,7 @@ def named_styles() -> list[NamedStyle]:
         _style(STYLE_HEADER, fill=FILL_HEADER, bold=True, horizontal="center",
                vertical="center", size=9),
         _style(STYLE_INPUT),
-        _style(STYLE_VALUE),
+        _style(STYLE_VALUE, number_format="@"),
         _style(STYLE_OVERRIDE, fill=FILL_OVERRIDE, horizontal="center"),
         _style(STYLE_COMPUTED, fill=FILL_COMPUTED, size=9),
         _style(STYLE_MARK, fill=FILL_COMPUTED, horizontal="center", vertical="center",
@@ -72,16 +57,3 @@ def register_styles(wb: Workbook) -> None:
     for st in named_styles():
         if st.name not in have:
             wb.add_named_style(st)
-
-
-def mark_rules() -> list[CellIsRule]:
-    """One conditional-format rule per mark symbol, for any range of mark cells."""
-    rules = []
-    for symbol, (bg, fg) in MARK_COLOURS.items():
-        rules.append(CellIsRule(
-            operator="equal",
-            formula=[f'"{symbol}"'],
-            fill=PatternFill("solid", fgColor=bg, bgColor=bg),
-            font=Font(color=fg, bold=True),
-        ))
-    return rules
