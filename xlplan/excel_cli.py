@@ -18,19 +18,19 @@ def cmd_addin_build(args: argparse.Namespace) -> int:
         print(f"xlplan: {e}", file=sys.stderr)
         return 2
     print(f"アドインを作成しました / built add-in: {res.path.resolve()}")
+    print("  VBA: " + ", ".join(res.modules))
     for k, v in res.settings.items():
         shown = "********" if k == "AUTH" and v else v
         print(f"  {k} = {shown}")
     if args.import_vba:
         try:
-            done = import_vba(res.path, server=bool(settings["SERVER_URL"]))
+            done = import_vba(res.path)
         except AddinError as e:
             print(f"xlplan: {e}", file=sys.stderr)
             return 2
-        print("VBAを取り込みました / imported VBA: " + ", ".join(done))
-    else:
-        for note in res.notes:
-            print("  " + note)
+        print("VBAを取り込み直しました / re-imported VBA: " + ", ".join(done))
+    for note in res.notes:
+        print("  " + note)
     return 0
 
 
@@ -62,7 +62,7 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     a = sub.add_parser("addin", help="build or install the Excel add-in (ribbon tab ICT進捗)")
     asub = a.add_subparsers(dest="addin_command", required=True, metavar="ADDIN_COMMAND")
 
-    b = asub.add_parser("build", help="write xlplan.xlam from xlwings' ribbon add-in")
+    b = asub.add_parser("build", help="write xlplan.xlam (ribbon, settings, VBA) from macros/, on any OS")
     b.add_argument("-o", "--output", default=ADDIN_NAME, help=f"default: {ADDIN_NAME}")
     b.add_argument("--interpreter",
                    help="python.exe the buttons start (default: this Python on Windows, "
@@ -71,10 +71,10 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     b.add_argument("--server-url", help="use xlwings Server at this URL instead of a local Python")
     b.add_argument("--auth", help="Authorization value the server expects (XLPLAN_SERVER_TOKEN)")
     b.add_argument("--import-vba", action="store_true",
-                   help="Windows with Excel: also import macros/XlplanRibbon.bas into the add-in")
+                   help="Windows with Excel: also re-import the modules through Excel (not needed)")
     b.set_defaults(func=cmd_addin_build)
 
-    i = asub.add_parser("install", help="copy the add-in into Excel's XLSTART folder")
+    i = asub.add_parser("install", help="copy the add-in into Excel's XLSTART folder as xlplan.xlam")
     i.add_argument("file", nargs="?", default=ADDIN_NAME, help=f"default: {ADDIN_NAME}")
     i.add_argument("--dest", help="copy here instead of XLSTART")
     i.set_defaults(func=cmd_addin_install)
