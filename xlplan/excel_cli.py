@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 
 def cmd_addin_build(args: argparse.Namespace) -> int:
-    from xlplan.addin import AddinError, addin_settings, build_addin, import_vba
+    from xlplan.addin import AddinError, addin_settings, build_addin, import_vba, macros_dir
 
     settings = addin_settings(interpreter=args.interpreter, pythonpath=args.pythonpath or "",
                               server_url=args.server_url or "", auth=args.auth or "")
     try:
-        res = build_addin(args.output, settings=settings)
+        res = build_addin(args.output, settings=settings,
+                          macros=Path(args.macros) if args.macros else macros_dir())
     except AddinError as e:
         print(f"xlplan: {e}", file=sys.stderr)
         return 2
@@ -70,6 +72,8 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     b.add_argument("--pythonpath", help="extra sys.path entries, separated by ';'")
     b.add_argument("--server-url", help="use xlwings Server at this URL instead of a local Python")
     b.add_argument("--auth", help="Authorization value the server expects (XLPLAN_SERVER_TOKEN)")
+    b.add_argument("--macros", help="folder with ribbon.xml and the .bas/.cls modules "
+                                    "(default: macros/ of the xlplan folder)")
     b.add_argument("--import-vba", action="store_true",
                    help="Windows with Excel: also re-import the modules through Excel (not needed)")
     b.set_defaults(func=cmd_addin_build)

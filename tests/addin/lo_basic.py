@@ -7,6 +7,7 @@ project, and prints every Basic library and module LibreOffice sees, as JSON:
 Usage: lo_basic.py WORKBOOK.xlsm PROFILE_DIR
 """
 
+import contextlib
 import json
 import os
 import subprocess
@@ -26,10 +27,10 @@ def prop(name, value):
 
 def main():
     path, profile = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    pipe = "xlplan_lo_%d" % os.getpid()
+    pipe = f"xlplan_lo_{os.getpid()}"
     office = subprocess.Popen(
         ["soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
-         "-env:UserInstallation=file://" + profile, "--accept=pipe,name=%s;urp;" % pipe],
+         "-env:UserInstallation=file://" + profile, f"--accept=pipe,name={pipe};urp;"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         local = uno.getComponentContext()
@@ -39,7 +40,7 @@ def main():
         for _ in range(240):
             try:
                 ctx = resolver.resolve(
-                    "uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+                    f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
                 break
             except NoConnectException:
                 time.sleep(0.5)
@@ -59,10 +60,8 @@ def main():
         result = {"libraries": out, "vba_mode": bool(libs.VBACompatibilityMode)}
         doc.close(True)
         print(json.dumps(result))
-        try:
+        with contextlib.suppress(Exception):  # it may already be going
             desktop.terminate()
-        except Exception:
-            pass
     finally:
         try:
             office.wait(timeout=30)

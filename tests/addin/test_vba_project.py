@@ -272,7 +272,7 @@ def test_a_vba_grammar_parses_our_modules() -> None:
         def __init__(self) -> None:
             self.errors: list[str] = []
 
-        def syntaxError(self, recognizer, symbol, line, column, msg, e):  # type: ignore[no-untyped-def]  # noqa: N802
+        def syntaxError(self, recognizer, symbol, line, column, msg, e):  # type: ignore[no-untyped-def]
             self.errors.append(f"{line}:{column} {msg}")
 
     for path in OURS:

@@ -307,10 +307,10 @@ def _check_callbacks(ribbon_xml: bytes, parsed: dict[str, ParsedModule]) -> list
                 continue
             where = f"ribbon {el.get('id', el.tag)} {attr}={target}"
             module, _, sub = target.rpartition(".")
-            candidates = [parsed[module.lower()]] if module else list(parsed.values())
             if module and module.lower() not in parsed:
                 out.append(Finding("callback", where, f"no module {module} in the project"))
                 continue
+            candidates = [parsed[module.lower()]] if module else list(parsed.values())
             procs = [p for pm in candidates for p in pm.procedures
                      if p.name.lower() == sub.lower() and p.public and p.kind == "sub"]
             if not procs:
