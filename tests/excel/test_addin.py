@@ -21,37 +21,43 @@ from xlplan.addin import (
     shipped_addin,
 )
 
-MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-
 
 def conf_values(xlam: Path) -> dict[str, str]:
+    """The settings sheet: key in column A, value in B (an empty setting is no cell)."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     with zipfile.ZipFile(xlam) as z:
         root = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
     out = {}
-    for row in root.iter(f"{MAIN}row"):
-        cells = ["".join(t.text or "" for t in c.iter(f"{MAIN}t")) for c in row.iter(f"{MAIN}c")]
-        out[cells[0]] = cells[1]
+    for row in root.iter(f"{main}row"):
+        cells = {c.get("r")[0]: "".join(t.text or "" for t in c.iter(f"{main}t"))
+                 for c in row.iter(f"{main}c")}
+        out[cells["A"]] = cells.get("B", "")
     return out
 
 
-def test_build_puts_our_ribbon_and_settings_into_xlwings_addin(tmp_path: Path) -> None:
+def test_build_writes_a_macro_enabled_addin_with_our_ribbon_and_settings(tmp_path: Path) -> None:
     settings = addin_settings(interpreter=r"C:\xlplan\venv\Scripts\python.exe",
-                              pythonpath=r"C:\xlplan\src")
+                              pythonpath=r"C:\xlplan\src", auth="=token")
     out = build_addin(tmp_path / "xlplan.xlam", settings=settings).path
-    with zipfile.ZipFile(out) as z, zipfile.ZipFile(shipped_addin()) as ship:
+    with zipfile.ZipFile(out) as z:
         assert z.testzip() is None
-        assert sorted(z.namelist()) == sorted(ship.namelist())
         assert z.read("customUI/customUI.xml") == RIBBON_XML.read_bytes()
-        # The compiled VBA and everything else is xlwings' file, unchanged.
-        changed = {n for n in z.namelist() if z.read(n) != ship.read(n)}
-        assert changed == {"customUI/customUI.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"}
+        types = ET.fromstring(z.read("[Content_Types].xml"))
+        overrides = {o.get("PartName"): o.get("ContentType") for o in types}
+        assert overrides["/xl/workbook.xml"] == "application/vnd.ms-excel.addin.macroEnabled.main+xml"
+        assert overrides["/xl/vbaProject.bin"] == "application/vnd.ms-office.vbaProject"
+        assert z.read("xl/vbaProject.bin").startswith(bytes.fromhex("D0CF11E0A1B11AE1"))
         workbook = z.read("xl/workbook.xml").decode()
-        assert f'name="{CONF_SHEET}"' in workbook and "felix" not in workbook
-        ET.fromstring(workbook)
+        assert f'name="{CONF_SHEET}"' in workbook and 'codeName="ThisWorkbook"' in workbook
+        # The shipped quickstart file is no longer a part of ours.
+        with zipfile.ZipFile(shipped_addin()) as ship:
+            assert not {n for n in z.namelist() if n in ship.namelist()
+                        and z.read(n) == ship.read(n)}
     conf = conf_values(out)
     assert conf["INTERPRETER_WIN"] == r"C:\xlplan\venv\Scripts\python.exe"
     assert conf["PYTHONPATH"] == r"C:\xlplan\src"
     assert conf["SERVER_URL"] == ""
+    assert conf["AUTH"] == "=token"  # text, never a formula
 
 
 def test_build_from_the_command_line(tmp_path: Path) -> None:
@@ -70,6 +76,9 @@ def test_build_refuses_a_broken_ribbon(tmp_path: Path) -> None:
     bad = tmp_path / "ribbon.xml"
     bad.write_text("<customUI><ribbon>", encoding="utf-8")
     with pytest.raises(ET.ParseError):
+        build_addin(tmp_path / "x.xlam", ribbon=bad)
+    bad.write_text('<customUI xmlns="http://example.com/ui"/>', encoding="utf-8")
+    with pytest.raises(AddinError, match="customUI"):
         build_addin(tmp_path / "x.xlam", ribbon=bad)
     assert not (tmp_path / "x.xlam").exists()
 

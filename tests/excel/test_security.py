@@ -133,3 +133,83 @@ def test_a_conf_sheet_in_the_workbook_changes_nothing(workbook_copy: Path, tmp_p
     assert_same_sheets(got, exp, [*INPUT_TABS, CHECK_SHEET, *REPORT_NAMES])
     for name, rows in CONF_SHEETS.items():  # and the conf sheets themselves are untouched
         assert [list(r) for r in got[name].iter_rows(values_only=True)] == rows
+
+
+def windows_argv(cmdline: str) -> list[str]:
+    """Split a command line as the Microsoft C runtime does for a program's argv
+    (documented rules: 2n backslashes before a quote give n and toggle quoting;
+    2n+1 give n and a literal quote; other backslashes are literal)."""
+    args: list[str] = []
+    cur, in_quotes, have, i = "", False, False, 0
+    while i < len(cmdline):
+        ch = cmdline[i]
+        if ch == "\\":
+            n = len(cmdline[i:]) - len(cmdline[i:].lstrip("\\"))
+            if cmdline[i + n:i + n + 1] == '"':
+                cur += "\\" * (n // 2)
+                if n % 2:
+                    cur += '"'
+                    i += n + 1
+                else:
+                    i += n
+                have = True
+                continue
+            cur += "\\" * n
+            i += n
+            have = True
+            continue
+        if ch == '"':
+            in_quotes = not in_quotes
+            have = True
+        elif ch in " \t" and not in_quotes:
+            if have:
+                args.append(cur)
+            cur, have = "", False
+        else:
+            cur += ch
+            have = True
+        i += 1
+    if have:
+        args.append(cur)
+    return args
+
+
+def vba_command_line(values: dict[str, str]) -> str:
+    """The string XlplanRunPython's ``cmd = ...`` builds, evaluated from the VBA text:
+    string literals as VBA reads them, every other operand looked up in ``values``."""
+    expr = re.search(r"^\s*cmd = (.*?)\n\s*exitCode = ", vba_body("XlplanRunPython"),
+                     re.M | re.S).group(1)
+    expr = re.sub(r" _\n\s*", " ", expr)
+    out = []
+    for token in re.finditer(r'"((?:[^"]|"")*)"|([^&"]+)', expr):
+        literal, other = token.groups()
+        if literal is not None:
+            out.append(literal.replace('""', '"'))
+        elif other.strip():
+            out.append(values[other.strip()])  # an operand this test does not know fails
+    return "".join(out)
+
+
+def test_a_pythonpath_ending_in_a_backslash_keeps_the_arguments_apart() -> None:
+    values = {
+        "ParentFolder(interpreter)": r"C:\xlplan\venv\Scripts",
+        "interpreter": r"C:\xlplan\venv\Scripts\python.exe",
+        "action": "recompute", "pyPath": "C:\\xlplan\\src\\;D:\\lib\\",
+        "ActiveWorkbook.Name": "資料4.xlsx", "Application.Path": r"C:\Office",
+        "Application.Name": "EXCEL.EXE", "Application.Hwnd": "1234", "extra": "",
+        "logFile": r"C:\Temp\xlplan.log",
+    }
+    line = vba_command_line(values)
+    # cmd.exe runs what follows "&&"; the redirection of stderr is cmd.exe's, not an argument.
+    program = line.split(" && ", 1)[1].rsplit(" 2> ", 1)[0]
+    argv = windows_argv(program)
+    assert argv[1:4] == ["-I", "-B", "-c"]
+    assert argv[5].split(";")[:2] == ["C:\\xlplan\\src\\", "D:\\lib\\"]  # each entry intact
+    assert argv[6:] == ["--wb=資料4.xlsx", "--from_xl=1", r"--app=C:\Office\EXCEL.EXE",
+                        "--hwnd=1234"]
+    # What Python makes of argv[1] (the code of -c puts these on sys.path):
+    code = argv[4].split("; import xlplan")[0]
+    scope: dict[str, Any] = {}
+    exec(code.replace("import sys; sys.path[0:0] = ", "got = ").replace("sys.argv", "argv"),
+         {"argv": argv[4:]}, scope)
+    assert scope["got"] == ["C:\\xlplan\\src\\", "D:\\lib\\"]
