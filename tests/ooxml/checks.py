@@ -64,7 +64,7 @@ def check_package(data: bytes) -> None:
         ext = n.rsplit(".", 1)[-1].lower()
         assert ext in defaults or "/" + n.lower() in {o.lower() for o in overrides}, \
             f"no content type for {n}"
-    for n in [""] + names:
+    for n in ["", *names]:
         if n.endswith(".rels"):
             continue
         rels = rels_of(z, n)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -28,14 +30,21 @@ def convert(files: list[Path], to: str, outdir: Path, *, timeout: float = 240) -
         cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
                "--nolockcheck", "--convert-to", to, "--outdir", str(outdir),
                *map(str, files)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        # a session of its own, so a timeout ends soffice.bin too, not only the wrapper
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
     ext = to.split(":", 1)[0]
     out = [outdir / f"{Path(f).stem}.{ext}" for f in files]
     if ext != "csv":
         missing = [p for p in out if not p.exists()]
         if missing:
-            raise RuntimeError(f"LibreOffice did not convert {missing}: {proc.stdout}\n"
-                               f"{proc.stderr}")
+            raise RuntimeError(f"LibreOffice did not convert {missing}: {stdout}\n{stderr}")
     return out
 
 

@@ -89,7 +89,7 @@ def test_crc_error(template_bytes: bytes) -> None:
 
 
 def test_missing_sheet_part(template_bytes: bytes) -> None:
-    with pytest.raises(PackageError, match="4-2入力.*missing"):
+    with pytest.raises(PackageError, match=r"4-2入力.*missing"):
         Package.read(rezip(template_bytes, drop="xl/worksheets/sheet2.xml"))
 
 
@@ -119,7 +119,7 @@ def test_encrypted_or_xls() -> None:
 def test_bad_xml_in_a_part_names_the_part(template_bytes: bytes) -> None:
     data = rezip(template_bytes, replace={"xl/worksheets/sheet2.xml": b"<worksheet"})
     pkg = Package.read(data)  # sheets are parsed when first used
-    with pytest.raises(PackageError, match="sheet2.xml is not well-formed"):
+    with pytest.raises(PackageError, match=r"sheet2\.xml is not well-formed"):
         pkg.set_cells("4-2入力", {(1, 1): 1})
 
 

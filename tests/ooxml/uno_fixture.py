@@ -12,6 +12,7 @@ Office Open XML (.xlsx) to OUT. Nothing binary is committed: the test session bu
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import struct
@@ -110,10 +111,8 @@ def main(src: Path, out: Path, sheet_name: str) -> None:
         doc.storeToURL(uno.systemPathToFileUrl(str(out.resolve())),
                        (prop("FilterName", "Calc Office Open XML"),))
         doc.close(True)
-        try:
+        with contextlib.suppress(Exception):  # LibreOffice may close the bridge first
             desktop.terminate()
-        except Exception:
-            pass
     finally:
         try:
             proc.wait(timeout=30)

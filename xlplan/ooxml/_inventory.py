@@ -117,7 +117,12 @@ def inventory(pkg: Package) -> list[InventoryItem]:
             _vml(pkg, part, add, part in vml_of_comments)
             continue
         if ct.startswith("image/"):
-            add(part, "image")
+            # openpyxl keeps pictures of sheet drawings only (and only with Pillow installed)
+            if part in owner:
+                add(part, "image")
+            else:
+                add(part, "image (not on a sheet drawing: in a cell, a theme or a chart fill)",
+                    drops=True)
             continue
         known = _BY_CONTENT_TYPE.get(ct)
         if known is not None:

@@ -20,7 +20,6 @@ import re
 MAX_CELL_TEXT = 32_767
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_XESC = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 CellValue = None | bool | int | float | str | dt.date | dt.datetime
 
@@ -37,11 +36,16 @@ def check_text(text: str, where: str) -> None:
 
 
 def escape_xstring(text: str, *, attribute: bool = False) -> str:
-    """ST_Xstring escaping: ``_xHHHH_`` → ``_x005F_xHHHH_``; in attributes also tab, LF, CR."""
-    text = _XESC.sub(r"_x005F_\1", text)
+    """ST_Xstring escaping, so that Excel's left-to-right decoding gives ``text`` back.
+
+    An underscore that starts ``_xHHHH_`` becomes ``_x005F_``; in attributes tab, line feed
+    and carriage return become ``_x0009_``, ``_x000A_``, ``_x000D_`` (as Excel writes them).
+    The look-ahead also counts an underscore that an escape will put after ``_xHHHH``.
+    """
     if attribute:
-        text = text.replace("\t", "_x0009_").replace("\n", "_x000A_").replace("\r", "_x000D_")
-    return text
+        text = re.sub(r"_(?=x[0-9A-Fa-f]{4}[_\t\n\r])", "_x005F_", text)
+        return text.replace("\t", "_x0009_").replace("\n", "_x000A_").replace("\r", "_x000D_")
+    return re.sub(r"_(?=x[0-9A-Fa-f]{4}_)", "_x005F_", text)
 
 
 def unescape_xstring(text: str) -> str:
