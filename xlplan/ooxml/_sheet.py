@@ -18,6 +18,7 @@ from lxml import etree
 
 from . import _refs, _values
 from ._xml import NS_MAIN, NS_XML, Element, Tree, insert_in_order, q
+from .errors import PackageError
 
 # CT_Worksheet child sequence (§18.3.1.99 worksheet; schema sml.xsd, MS-OFFMACRO 2.2.4).
 WORKSHEET_ORDER = (
@@ -53,7 +54,7 @@ class Worksheet:
         self.part = part
         root = tree.getroot()
         if root.tag != q("worksheet"):
-            raise ValueError(f"/{part} is not a worksheet")
+            raise PackageError(f"the workbook is damaged: /{part} is not a worksheet")
         data = root.find(q("sheetData"))
         if data is None:
             data = etree.Element(q("sheetData"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import numbers
 import os
 import posixpath
 import re
@@ -21,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from urllib.parse import quote, unquote
 
 from lxml import etree
 
@@ -209,7 +211,13 @@ class Package:
 
     # ================================================================== parts
     def _find(self, name: str) -> str | None:
-        return self._lower.get(name.lower())
+        """The member holding part ``name``: compared case-insensitively [M1.12], with or
+        without percent-encoding (a part name may be stored either way in the zip)."""
+        found = self._lower.get(name.lower())
+        if found is None:
+            found = self._lower.get(quote(name, safe="/").lower()) or \
+                self._lower.get(unquote(name).lower())
+        return found
 
     def part_names(self) -> list[str]:
         """Zip member names, in the order they are written."""
@@ -496,6 +504,7 @@ class Package:
             row, col = key
             _refs.check_cell(row, col)
             where = f"{s.name}!{_refs.ref(row, col)}"
+            value = _normalise(value)  # type: ignore[assignment]
             _check_value(value, where, date1904)
             checked.append((row, col, value))
         for key, src in style_from.items():
@@ -894,8 +903,10 @@ class Package:
 
     def _tab_selected(self, part: str) -> bool:
         tree = self._trees.get(part)
+        data = self._data[part]
+        if tree is None and not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            tree = self._tree(part)  # not UTF-8 (UTF-16 is allowed): parse it
         if tree is None:
-            data = self._data[part]
             end = data.find(b"sheetData")
             head = data if end < 0 else data[:end]
             return self._TAB_SELECTED.search(head) is not None
@@ -1230,6 +1241,17 @@ class Package:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+
+
+def _normalise(value: object) -> object:
+    """numbers.Integral / numbers.Real (NumPy scalars…) as int / float; others unchanged."""
+    if isinstance(value, bool | int | float | str | dt.date) or value is None:
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return value
 
 
 def _check_value(value: object, where: str, date1904: bool) -> None:
