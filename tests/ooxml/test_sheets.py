@@ -297,3 +297,36 @@ def test_copy_excel_sheet_with_comments_table_image(template_bytes: bytes) -> No
     assert ws["A1"].hyperlink.target == "http://perl.com/"
     inv = [i for i in pkg.inventory() if i.sheet == "Excel表"]
     assert {i.what for i in inv} >= {"worksheet", "table", "comment", "image", "drawing"}
+
+
+def test_replacing_the_active_sheet_keeps_it_active(template_bytes: bytes,
+                                                     report_source: bytes) -> None:
+    pkg = Package.read(template_bytes)
+    pkg.set_active("資料4-1")
+    pkg.replace_sheet("資料4-1", report_source, "Report")
+    out = pkg.to_bytes()
+    check_package(out)  # exactly the active sheet's tab is selected
+    assert load(out).active.title == "資料4-1"
+    pkg.replace_sheet("資料4-1", report_source, "Report", state="hidden")
+    out = pkg.to_bytes()
+    check_package(out)
+    assert load(out).active.title != "資料4-1"
+
+
+def test_code_name_of_a_replaced_sheet_is_kept(xlsm_bytes: bytes, report_source: bytes) -> None:
+    """In a macro workbook the VBA document module is bound to the sheet's codeName."""
+    import zipfile
+
+    raw = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsm_bytes)) as src, zipfile.ZipFile(raw, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "xl/worksheets/sheet4.xml":
+                body = body.replace(b"<sheetPr>", b'<sheetPr codeName="Sheet4">', 1)
+            dst.writestr(info, body)
+    pkg = Package.read(raw.getvalue())
+    pkg.replace_sheet("資料4-1", report_source, "Report")
+    parts = members(pkg.to_bytes())
+    copied = [body for name, body in parts.items() if name.startswith("xl/worksheets/sheet")
+              and "資料4-1 報告".encode() in body]
+    assert len(copied) == 1 and b'codeName="Sheet4"' in copied[0]
