@@ -19,7 +19,7 @@ def report_workbook() -> bytes:
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.formatting.rule import CellIsRule
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
     from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.hyperlink import Hyperlink
     from openpyxl.worksheet.pagebreak import Break
@@ -50,6 +50,12 @@ def report_workbook() -> bytes:
     ws["F3"] = "=SUM(B4:B12)"
     ws["G3"] = "='Report'!B4*2"
     ws["A13"] = "注記"
+    note = NamedStyle(name="注記スタイル", font=Font(italic=True, color="FF7F7F7F"))
+    wb.add_named_style(note)
+    ws["A13"].style = "注記スタイル"
+    ws["E4"] = 1234
+    ws["E4"].number_format = '#,##0"件"'
+    ws.auto_filter.ref = "A3:D12"
     ws.column_dimensions["A"].width = 20
     ws.row_dimensions[1].height = 30
     ws.freeze_panes = "B4"

@@ -54,6 +54,10 @@ def report_facts(ws: Any) -> dict[str, object]:
         "cf": [str(r.sqref) for r in ws.conditional_formatting],
         "dv": [str(d.sqref) for d in ws.data_validations.dataValidation],
         "link": ws["H3"].hyperlink.location if ws["H3"].hyperlink else None,
+        "filter": ws.auto_filter.ref,
+        "count format": (ws["E4"].value, ws["E4"].number_format),
+        "note": (ws["A13"].font.i, ws["A13"].font.color.rgb),
+        "cf fill": [r.dxf.fill.bgColor.rgb for cf in ws.conditional_formatting for r in cf.rules],
     }
 
 
@@ -106,6 +110,36 @@ def test_replace_sheet_with_drawing_removes_its_old_parts(template_bytes: bytes,
     assert len(charts) == 1 and len(drawings) == 1
     chart = members(out)[charts[0]].decode()
     assert "'集計'!$B$4:$B$12" in chart and "Report" not in chart
+
+
+def test_styles_are_remapped(template_bytes: bytes, report_source: bytes) -> None:
+    """Custom number formats get ids >= 164 of this workbook, a named style missing here
+    maps to Normal, the conditional format's dxf is appended, nothing existing moves."""
+    from xml.etree import ElementTree as ET
+
+    m = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    pkg = Package.read(template_bytes)
+    pkg.replace_sheet("資料4-1", report_source, "Report")
+    out = pkg.to_bytes()
+    st0 = ET.fromstring(members(template_bytes)["xl/styles.xml"])
+    st1 = ET.fromstring(members(out)["xl/styles.xml"])
+    for tag in ("numFmts", "fonts", "fills", "borders", "cellXfs", "dxfs", "cellStyles"):
+        before = [ET.canonicalize(ET.tostring(e)) for e in st0.find(m + tag) or []]
+        after = [ET.canonicalize(ET.tostring(e)) for e in st1.find(m + tag) or []]
+        assert after[: len(before)] == before, tag
+    fmts = {e.get("formatCode"): int(e.get("numFmtId", "0")) for e in st1.iter(m + "numFmt")}
+    assert fmts['#,##0"件"'] >= 164
+    assert len(set(fmts.values())) == len(fmts)
+    names = [e.get("name") for e in st1.iter(m + "cellStyle")]
+    assert "注記スタイル" not in names
+    sheet = next(body.decode() for name, body in members(out).items()
+                 if name.startswith("xl/worksheets/sheet") and "注記".encode() in body)
+    s = re.search(r'<c r="A13" s="(\d+)"', sheet)
+    assert s is not None
+    xf = st1.findall(f"{m}cellXfs/{m}xf")[int(s.group(1))]
+    assert xf.get("xfId") == "0"  # Normal
+    font = st1.findall(f"{m}fonts/{m}font")[int(xf.get("fontId", "0"))]
+    assert font.find(m + "i") is not None
 
 
 def test_add_sheet_at_index_renumbers_local_names(template_bytes: bytes,
