@@ -54,6 +54,13 @@ def outputs(tmp_path_factory: pytest.TempPathFactory, template_bytes: bytes,
     out["xlsm"] = d / "macro.xlsm"
     vba.write(out["xlsm"])
 
+    for name in ("chartsheet01.xlsx", "defined_name01.xlsx", "table05.xlsx"):
+        pkg = Package.read(EXCEL / name)
+        pkg.replace_sheet(pkg.sheet_names[-1], report_source, "Report")
+        pkg.replace_sheet("報告", report_source, "Report", index=0)
+        out["replaced-" + name] = d / ("replaced-" + name)
+        pkg.write(out["replaced-" + name])
+
     for name in LO_FILES:
         pkg = Package.read(EXCEL / name)
         first = next(n for n in pkg.sheet_names if pkg.sheet_kind(n) == "worksheet")
@@ -89,6 +96,17 @@ def test_cells_as_libreoffice_reads_them(resaved: dict[str, Path]) -> None:
         sheet = next(s for s in wb.worksheets)
         assert sheet["B30"].value == "=patched" and sheet["B30"].data_type == "s", name
         assert sheet["B31"].value == 42, name
+
+
+def test_replaced_excel_workbooks_as_libreoffice_reads_them(resaved: dict[str, Path]) -> None:
+    for name in ("chartsheet01.xlsx", "defined_name01.xlsx", "table05.xlsx"):
+        wb = openpyxl.load_workbook(resaved["replaced-" + name])
+        first, last = wb.worksheets[0], wb.worksheets[-1]
+        assert first.title == "報告"
+        for ws in (first, last):
+            assert {k: ws.cell(*k).value for k in REPORT_VALUES} == REPORT_VALUES, name
+            assert ws.print_area == f"'{ws.title}'!$A$1:$F$13"
+            assert len(ws._charts) == 1
 
 
 def test_csv_values(outputs: dict[str, Path], tmp_path: Path) -> None:

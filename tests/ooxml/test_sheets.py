@@ -364,3 +364,24 @@ def test_code_name_of_a_replaced_sheet_is_kept(xlsm_bytes: bytes, report_source:
     copied = [body for name, body in parts.items() if name.startswith("xl/worksheets/sheet")
               and "資料4-1 報告".encode() in body]
     assert len(copied) == 1 and b'codeName="Sheet4"' in copied[0]
+
+
+@pytest.mark.parametrize("name", ["format01.xlsx", "chartsheet01.xlsx", "button07.xlsm",
+                                  "defined_name01.xlsx", "table05.xlsx"])
+def test_replace_into_excel_workbooks(name: str, report_source: bytes) -> None:
+    data = (EXCEL / name).read_bytes()
+    pkg = Package.read(data)
+    last = pkg.sheet_names[-1]
+    pkg.replace_sheet(last, report_source, "Report")  # a chart sheet in chartsheet01
+    pkg.replace_sheet("報告", report_source, "Report", index=0)
+    out = pkg.to_bytes()
+    check_package(out)
+    wb = load(out)
+    assert wb.sheetnames[0] == "報告" and wb.sheetnames[-1] == last
+    for title in ("報告", last):
+        assert wb[title].print_title_rows == "$3:$3"
+        assert wb[title].print_area == f"'{title}'!$A$1:$F$13"
+        assert len(wb[title]._charts) == 1
+    if name == "chartsheet01.xlsx":
+        assert not [n for n in members(out) if n.startswith("xl/chartsheets/")]
+        assert len([n for n in members(out) if n.startswith("xl/charts/")]) == 2

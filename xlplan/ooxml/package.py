@@ -314,10 +314,11 @@ class Package:
 
     def _save_rels(self, rels: Relationships) -> None:
         name = _opc.rels_part_for(rels.source)
-        if self._find(name) is None:
-            self._put_tree(name, rels.tree)
+        actual = self._find(name)
+        if actual is None or self._trees.get(actual) is not rels.tree:
+            self._put_tree(actual or name, rels.tree)  # new, or replacing a stale orphan
         else:
-            self._touch(name)
+            self._touch(actual)
 
     def _targets(self, source: str) -> list[tuple[str, str]]:
         """(relationship type, existing target part) of each internal relationship."""
