@@ -36,7 +36,6 @@ from ._xml import (
     NS_STRICT_MAIN,
     Element,
     Tree,
-    children,
     insert_in_order,
     local,
     parse,
@@ -522,13 +521,18 @@ class Package:
                         f"{s.name}!{_refs.ref(r, c)} is part of the {kind} formula in "
                         f"{_refs.range_text(span)}; Excel does not allow changing part of it")
         header_changes = self._header_changes(s, checked)
+        unshared = [change for group in ws.shared_groups().values()
+                    if any(_refs.parse_cell(c.get("r", "A1")) in written for c in group)
+                    for change in _unshare_plan(group, s.name)]
 
         # -- apply ----------------------------------------------------------------
         sheet_was_empty = next(ws.data.iter(q("c")), None) is None
         formula_changed = False
-        for group in ws.shared_groups().values():
-            if any(_refs.parse_cell(c.get("r", "A1")) in written for c in group):
-                _unshare(group)
+        for f, text in unshared:
+            for attr in ("t", "si", "ref"):
+                if attr in f.attrib:
+                    del f.attrib[attr]
+            f.text = text
         styles: Styles | None = None
         box: _refs.Box | None = None
         for row, col, value in checked:
@@ -1271,28 +1275,34 @@ def _check_value(value: object, where: str, date1904: bool) -> None:
                     "(use None, bool, int, float, str, date or datetime)")
 
 
-def _unshare(group: list[Element]) -> None:
-    """Give every cell of a shared-formula group its own formula text (translated from the
-    master's), so writing over any one of them leaves the others intact."""
-    from openpyxl.formula.translate import Translator
+def _unshare_plan(group: list[Element], sheet: str) -> list[tuple[Element, str]]:
+    """(formula element, its own formula text) for every cell of a shared-formula group, the
+    text translated from the master's, so that writing over any one of the cells leaves the
+    others computing what they computed (ECMA-376 Part 1 §18.3.1.40, shared formulas)."""
+    from openpyxl.formula.translate import Translator, TranslatorError
 
     master = group[0]
     mf = master.find(q("f"))
     if mf is None or mf.get("ref") is None or not (mf.text or "").strip():
-        return
+        return []
     text = mf.text or ""
     origin = master.get("r", "A1")
+    out: list[tuple[Element, str]] = []
     for c in group:
         f = c.find(q("f"))
         if f is None:
             continue
-        if c is not master:
+        if c is master:
+            out.append((f, text))
+            continue
+        try:
             translated = str(Translator("=" + text, origin=origin).translate_formula(
                 c.get("r", "A1")))
-            f.text = translated[1:]
-        for attr in ("t", "si", "ref"):
-            if attr in f.attrib:
-                del f.attrib[attr]
+        except (TranslatorError, ValueError, KeyError) as e:
+            raise PackageError(f"the shared formula of {sheet}!{origin} cannot be split "
+                               f"({e}); nothing was written") from None
+        out.append((f, translated[1:]))
+    return out
 
 
 @dataclass(frozen=True)
@@ -1323,4 +1333,4 @@ _MINIMAL_STYLES = (
     b'<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     b'</styleSheet>')
 
-__all__ = ["InventoryItem", "Package", "PackageError", "SheetKind", "SheetState", "children"]
+__all__ = ["InventoryItem", "Package", "PackageError", "SheetKind", "SheetState"]
