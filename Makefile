@@ -24,6 +24,7 @@ bench: setup
 	$(PY) benchmarks/bench_render.py
 	$(PY) benchmarks/bench_merge.py
 	$(PY) benchmarks/bench_excel.py
+	$(PY) benchmarks/bench_ooxml.py
 
 template: setup
 	$(PY) -m xlplan template workbook/資料4_template.xlsx

@@ -9,7 +9,8 @@ need_apt=()
 command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
-# LibreOffice's Python bridge: tests/addin/ read the add-in's VBA project through it.
+# LibreOffice's Python bridge for the system Python: tests/addin read the add-in's VBA
+# project through it, tests/ooxml build a LibreOffice-drawn fixture (text box, comment, image).
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need_apt+=(python3-uno)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
