@@ -242,6 +242,7 @@ PLUGIN_MODULES = (
     "xlplan.report_cli",  # render, pdf
     "xlplan.excel_cli",  # addin build/install, serve
     "xlplan.roundtrip_cli",  # split, merge, rollover
+    "xlplan.bundle",  # bundle (offline installation folder for Windows)
 )
 
 
