@@ -175,11 +175,20 @@ def _bat_problems(data: bytes) -> list[str]:
     return problems
 
 
+def _blinter_errors(bat: Path) -> str:
+    """Blinter (a batch-file linter, not ours): "" when it finds no error-level issue
+    (unbalanced parentheses, GOTO/CALL without a label, bad syntax)."""
+    r = subprocess.run([sys.executable, "-m", "blinter", bat, "--fail-on", "error"],
+                       capture_output=True, text=True, encoding="utf-8", errors="replace")
+    return "" if r.returncode == 0 else r.stdout + r.stderr
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("script", ["install.bat", "uninstall.bat"])
 def test_scripts_are_ascii_crlf_and_well_wired(bundle: Path, script: str) -> None:
     data = (bundle / script).read_bytes()
     assert _bat_problems(data) == []
+    assert _blinter_errors(bundle / script) == ""
     text = data.decode("ascii")
     lines = [ln for ln in text.split("\r\n") if not ln.strip().lower().startswith("rem ")]
     for msg in re.findall(r'type "%MSG%\\(\w+)\.txt"', text):
@@ -207,11 +216,13 @@ def test_scripts_are_ascii_crlf_and_well_wired(bundle: Path, script: str) -> Non
         assert 'set "VENV=%LOCALAPPDATA%\\xlplan\\venv"' in text
 
 
-def test_install_bat_with_an_installer_runs_it_silently_for_this_user() -> None:
+def test_install_bat_with_an_installer_runs_it_silently_for_this_user(tmp_path: Path) -> None:
     """The branch the session bundle (no python.org installer downloaded) does not have."""
     lines = install_bat(["3.11", "3.12"], ["python-3.12.10-amd64.exe"], ["msg"], "test")
     data = ("\r\n".join(lines) + "\r\n").encode("ascii")
     assert _bat_problems(data) == []
+    (tmp_path / "install.bat").write_bytes(data)
+    assert _blinter_errors(tmp_path / "install.bat") == ""
     run = next(ln for ln in lines if "python-3.12.10-amd64.exe" in ln)
     assert run.startswith('start "" /wait "%HERE%\\python\\python-3.12.10-amd64.exe"')
     for option in ("/quiet", "InstallAllUsers=0", "PrependPath=0", "Include_launcher=1",

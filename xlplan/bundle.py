@@ -965,7 +965,7 @@ def build_bundle(out_dir: Path | str, *, pythons: Sequence[str] = DEFAULT_PYTHON
         if not installers:
             notes.append(
                 "python フォルダーに Python のインストーラーがありません。Python の入っていないパソコンには"
-                f"入れられません（python.org の Windows installer (64-bit)、python-{pyvers[-1]}.x-amd64.exe を"
+                f"入れられません（python.org の Windows installer (64-bit)、python-{pyvers[-1]}.x-amd64.exe を "
                 "--python-installer で指定できます）。 (no Python installer in the bundle: "
                 "PCs without Python 3.11+ cannot install)")
 
