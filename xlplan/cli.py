@@ -409,6 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 PLUGIN_MODULES = (
     "xlplan.excel_cli",  # addin build/install, serve
+    "xlplan.bundle",  # bundle (offline installation folder for Windows)
 )
 
 
