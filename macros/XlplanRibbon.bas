@@ -36,6 +36,11 @@ Private Const HIDDEN_WINDOW As Integer = 0
 ' The error box shows the end of Python's log (the exception is its last line): MsgBox
 ' shows about 1,024 characters, which this, the message and a path stay well below.
 Private Const LOG_TAIL As Long = 600
+' The probe (XlplanProbe): its HTTP header on the server path, its format version, and
+' how many cells of each kind it lists per sheet (an HTTP header stays below ~16 KB).
+Private Const PROBE_HEADER As String = "X-Xlplan-Probe"
+Private Const PROBE_VERSION As Long = 1
+Private Const PROBE_LIMIT As Long = 200
 
 Private Const MSG_TITLE As String = "0049 0043 0054 9032 6357"
 Private Const MSG_NO_BOOK As String = "30D6 30C3 30AF 3092 958B 3044 3066 304B 3089 5B9F 884C 3057 3066 304F 3060 3055 3044 3002"
@@ -142,7 +147,7 @@ End Function
 ' ---------------------------------------------------------------- fallback: xlwings Server
 
 Public Sub XlplanRunServer(url As String, action As String)
-    Dim timeout As Long
+    Dim timeout As Long, headers As New Dictionary
     ' xlwings' client reads proxy settings through GetConfig, which looks at a conf sheet
     ' or conf file of the active workbook first: refuse such a workbook.
     If CarriesConfig(ActiveWorkbook) Then
@@ -151,8 +156,11 @@ Public Sub XlplanRunServer(url As String, action As String)
     End If
     timeout = CLng(Val(AddinSetting("TIMEOUT")))
     If timeout <= 0 Then timeout = 60000
+    ' What the values alone do not show (hidden sheets, protection, merged cells,
+    ' formulas, number formats) travels beside them, as xlplan.engines.excel reads it.
+    headers.Add PROBE_HEADER, XlplanProbe(ActiveWorkbook)
     RunServerPython url & "/xlplan/" & action, auth:=AddinSetting("AUTH"), timeout:=timeout, _
-        enableAutoProxy:="False", insecure:="False", followRedirects:="False"
+        headers:=headers, enableAutoProxy:="False", insecure:="False", followRedirects:="False"
 End Sub
 
 Private Function CarriesConfig(wb As Workbook) As Boolean
@@ -214,17 +222,19 @@ Public Sub XlplanProtectSheet(wb As Workbook, sheetName As String)
     savedProtection.Remove key
 End Sub
 
-' Merges, row heights, page breaks and mark colours of a report sheet, one operation per
-' line (fields separated by tabs; see LAYOUT_OPS in xlplan/book/xw_book.py). Done here,
-' inside Excel, so that Python makes one call per sheet however many rows there are.
+' The layout of a sheet xlplan writes (a report sheet, the check results; the mark
+' colours of an input sheet): one operation per line, fields separated by tabs, as
+' xlplan.engines.excel.spec writes them (OPS there lists them). Done here, inside Excel,
+' so that Python makes one call per sheet however many rows there are.
 '
-' Excel's state (DisplayAlerts) is put back on every way out: a failing operation
-' restores it and raises the same error again for Python, so that Excel is not left
-' without its warnings after a call from another process.
+' Excel's state (DisplayAlerts, the active sheet) is put back on every way out: a
+' failing operation restores it and raises the same error again for Python, so that
+' Excel is not left without its warnings after a call from another process.
 Public Sub XlplanApplyLayout(wb As Workbook, sheetName As String, spec As String)
     Dim ws As Worksheet, ops() As String, f() As String, i As Long, alerts As Boolean
-    Dim errNumber As Long, errSource As String, errText As String
+    Dim errNumber As Long, errSource As String, errText As String, before As Object
     alerts = Application.DisplayAlerts
+    Set before = ActiveSheet
     On Error GoTo failed
     Set ws = wb.Worksheets(sheetName)
     Application.DisplayAlerts = False
@@ -233,64 +243,287 @@ Public Sub XlplanApplyLayout(wb As Workbook, sheetName As String, spec As String
         If Len(ops(i)) > 0 Then
             f = Split(ops(i), vbTab)
             Select Case f(0)
-            Case "U": ws.Range(f(1)).UnMerge
+            Case "F": LayoutFormat ws.Range(f(1)), f
             Case "M": ws.Range(f(1)).Merge
-            Case "V"
-                With ws.Range(f(1))
-                    .Orientation = xlVertical
-                    .HorizontalAlignment = xlCenter
-                    .VerticalAlignment = xlCenter
-                End With
             Case "H": ws.Rows(CLng(f(1))).RowHeight = Val(f(2))
-            Case "P": ws.ResetAllPageBreaks
-            Case "B": ws.HPageBreaks.Add Before:=ws.Rows(CLng(f(1)) + 1)
-            Case "K"
-                With ws.Range(f(1))
-                    .Interior.Color = HexColor(f(2))
-                    .Font.Color = HexColor(f(3))
-                    .Font.Size = Val(f(4))
-                    .Font.Bold = True
-                    .HorizontalAlignment = xlCenter
-                    .VerticalAlignment = xlCenter
-                End With
-            Case "C": ws.Range(f(1)).Font.Color = HexColor(f(2))
-            Case "G"
-                With ws.Range(f(1))
-                    .Borders.LineStyle = xlContinuous
-                    .Borders.Weight = xlThin
-                    .WrapText = True
-                End With
-            Case "L": ws.Range(f(1)).Interior.Color = HexColor(f(2))
-            Case "F"
-                ws.Range(f(1)).Font.Size = Val(f(2))
-                ws.Range(f(1)).Font.Bold = (f(3) = "1")
-            Case "N": ws.Range(f(1)).NumberFormat = f(2)
-            Case "A": ws.PageSetup.PrintArea = f(1)
             Case "W": ws.Columns(CLng(f(1))).ColumnWidth = Val(f(2))
-            Case "T": ws.PageSetup.PrintTitleRows = f(1)
-            Case "O": ws.PageSetup.CenterFooter = f(1)
-            Case "S"
-                With ws.PageSetup
-                    If f(1) = "A3" Then .PaperSize = xlPaperA3 Else .PaperSize = xlPaperA4
-                    If f(2) = "landscape" Then .Orientation = xlLandscape Else .Orientation = xlPortrait
-                    .Zoom = False
-                    .FitToPagesWide = 1
-                    .FitToPagesTall = False
-                End With
+            Case "S": LayoutPage ws, f
+            Case "V": LayoutView ws, f
+            Case "L"
+                ws.Hyperlinks.Add Anchor:=ws.Range(f(1)), Address:="", SubAddress:=f(2), _
+                    TextToDisplay:=CStr(ws.Range(f(1)).Value)
+            Case "A"
+                If ws.AutoFilterMode Then ws.AutoFilterMode = False
+                ws.Range(f(1)).AutoFilter
+            Case "C": LayoutChart ws, f
             Case Else
                 Err.Raise vbObjectError + 601, "XlplanApplyLayout", "unknown layout operation: " & f(0)
             End Select
         End If
     Next i
     Application.DisplayAlerts = alerts
+    If Not before Is Nothing Then before.Activate
     Exit Sub
 failed:
     errNumber = Err.Number
     errSource = Err.Source
     errText = Err.Description
     Application.DisplayAlerts = alerts
+    On Error Resume Next
+    If Not before Is Nothing Then before.Activate
+    On Error GoTo 0
     Err.Raise errNumber, errSource, errText
 End Sub
+
+' F <range> key=value...: fn font name, fs size, b bold, fc font colour, fl fill,
+' ha/va alignment, w wrap, v stacked (vertical) text, bd thin borders, nf number format.
+Private Sub LayoutFormat(rng As Range, f() As String)
+    Dim j As Long, key As String, v As String, p As Long
+    For j = 2 To UBound(f)
+        p = InStr(f(j), "=")
+        key = Left$(f(j), p - 1)
+        v = Mid$(f(j), p + 1)
+        Select Case key
+        Case "fn": rng.Font.Name = v
+        Case "fs": rng.Font.Size = Val(v)
+        Case "b": rng.Font.Bold = (v = "1")
+        Case "fc": rng.Font.Color = HexColor(v)
+        Case "fl": rng.Interior.Color = HexColor(v)
+        Case "ha"
+            If v = "left" Then
+                rng.HorizontalAlignment = xlLeft
+            ElseIf v = "right" Then
+                rng.HorizontalAlignment = xlRight
+            Else
+                rng.HorizontalAlignment = xlCenter
+            End If
+        Case "va"
+            If v = "top" Then
+                rng.VerticalAlignment = xlTop
+            ElseIf v = "bottom" Then
+                rng.VerticalAlignment = xlBottom
+            Else
+                rng.VerticalAlignment = xlCenter
+            End If
+        Case "w": rng.WrapText = (v = "1")
+        Case "v"
+            If v = "1" Then rng.Orientation = xlVertical Else rng.Orientation = xlHorizontal
+        Case "bd"
+            If v = "1" Then
+                rng.Borders.LineStyle = xlContinuous
+                rng.Borders.Weight = xlThin
+            End If
+        Case "nf": rng.NumberFormat = v
+        Case Else
+            Err.Raise vbObjectError + 603, "XlplanApplyLayout", "unknown format key: " & key
+        End Select
+    Next j
+End Sub
+
+' S paper orientation footer margins(l,r,t,b,header,footer in inches) area title-rows breaks
+Private Sub LayoutPage(ws As Worksheet, f() As String)
+    Dim m() As String, b() As String, j As Long
+    ws.ResetAllPageBreaks
+    With ws.PageSetup
+        If f(1) = "A3" Then .PaperSize = xlPaperA3 Else .PaperSize = xlPaperA4
+        If f(2) = "landscape" Then .Orientation = xlLandscape Else .Orientation = xlPortrait
+        .Zoom = False
+        .FitToPagesWide = 1
+        .FitToPagesTall = False
+        .CenterHorizontally = True
+        .FirstPageNumber = 1
+        If Len(f(3)) > 0 Then .CenterFooter = f(3)
+        If Len(f(4)) > 0 Then
+            m = Split(f(4), ",")
+            .LeftMargin = Application.InchesToPoints(Val(m(0)))
+            .RightMargin = Application.InchesToPoints(Val(m(1)))
+            .TopMargin = Application.InchesToPoints(Val(m(2)))
+            .BottomMargin = Application.InchesToPoints(Val(m(3)))
+            .HeaderMargin = Application.InchesToPoints(Val(m(4)))
+            .FooterMargin = Application.InchesToPoints(Val(m(5)))
+        End If
+        If Len(f(5)) > 0 Then .PrintArea = f(5)
+        If Len(f(6)) > 0 Then .PrintTitleRows = "$" & Replace(f(6), ":", ":$")
+    End With
+    If Len(f(7)) > 0 Then
+        b = Split(f(7), ",")
+        For j = LBound(b) To UBound(b)
+            ws.HPageBreaks.Add Before:=ws.Rows(CLng(b(j)) + 1)
+        Next j
+    End If
+End Sub
+
+' V freeze-cell zoom tab-colour (any may be empty). Freezing and zooming act on a window,
+' so the sheet is shown for a moment; XlplanApplyLayout shows the earlier sheet again.
+Private Sub LayoutView(ws As Worksheet, f() As String)
+    If Len(f(3)) > 0 Then ws.Tab.Color = HexColor(f(3))
+    If Len(f(1)) = 0 And Len(f(2)) = 0 Then Exit Sub
+    If ws.Visible <> xlSheetVisible Then Exit Sub
+    ws.Activate
+    With ActiveWindow
+        If Len(f(1)) > 0 Then
+            .FreezePanes = False
+            .ScrollRow = 1
+            .ScrollColumn = 1
+            ws.Range(f(1)).Select
+            .FreezePanes = True
+            ws.Range("A1").Select
+        End If
+        If Len(f(2)) > 0 Then .Zoom = CLng(f(2))
+    End With
+End Sub
+
+' C anchor title axis-title categories width-cm height-cm (name values fill line)...: a
+' stacked bar chart; the sheet's earlier charts are removed first.
+Private Sub LayoutChart(ws As Worksheet, f() As String)
+    Dim co As ChartObject, j As Long, s As Series
+    For Each co In ws.ChartObjects
+        co.Delete
+    Next co
+    Set co = ws.ChartObjects.Add(ws.Range(f(1)).Left, ws.Range(f(1)).Top, _
+        Application.CentimetersToPoints(Val(f(5))), Application.CentimetersToPoints(Val(f(6))))
+    With co.Chart
+        .ChartType = xlBarStacked
+        .HasTitle = True
+        .ChartTitle.Text = f(2)
+        For j = 7 To UBound(f) - 3 Step 4
+            Set s = .SeriesCollection.NewSeries
+            s.Name = "='" & Replace(ws.Name, "'", "''") & "'!" & f(j)
+            s.Values = ws.Range(f(j + 1))
+            s.XValues = ws.Range(f(4))
+            s.Format.Fill.ForeColor.RGB = HexColor(f(j + 2))
+            s.Format.Line.ForeColor.RGB = HexColor(f(j + 3))
+        Next j
+        .Axes(xlCategory).ReversePlotOrder = True
+        .Axes(xlValue).HasTitle = True
+        .Axes(xlValue).AxisTitle.Text = f(3)
+        .Axes(xlValue).HasMajorGridlines = False
+    End With
+End Sub
+
+' ---------------------------------------------------------------- the probe
+
+' What Python cannot see in the values alone, for every worksheet: hidden state,
+' protection (and whether a password is set), merged ranges, formulas and the number
+' formats of cells holding numbers or dates (0.5 shown as 50% was typed 50%). As JSON,
+' ASCII only (\uXXXX for everything else), read by xlplan.engines.excel.parse_probe;
+' the desktop engine calls this, the server path sends it in the X-Xlplan-Probe header.
+Public Function XlplanProbe(wb As Workbook) As String
+    Dim ws As Worksheet, out As String, sep As String
+    out = "{""v"":" & PROBE_VERSION & ",""sheets"":["
+    For Each ws In wb.Worksheets
+        out = out & sep & ProbeSheet(ws)
+        sep = ","
+    Next ws
+    XlplanProbe = out & "]}"
+End Function
+
+Private Function ProbeSheet(ws As Worksheet) As String
+    Dim state As String, pwd As Boolean
+    Select Case ws.Visible
+    Case xlSheetVisible: state = "visible"
+    Case xlSheetVeryHidden: state = "veryHidden"
+    Case Else: state = "hidden"
+    End Select
+    If ws.ProtectContents Then pwd = HasPassword(ws)
+    ProbeSheet = "{""name"":" & JsonText(ws.Name) & ",""state"":""" & state & """" & _
+        ",""kind"":""worksheet"",""protected"":" & LCase$(CStr(ws.ProtectContents)) & _
+        ",""password"":" & LCase$(CStr(pwd)) & _
+        ",""merged"":[" & ProbeMerged(ws) & "]" & _
+        ",""formulas"":[" & ProbeCells(ws, True) & "]" & _
+        ",""formats"":[" & ProbeCells(ws, False) & "]}"
+End Function
+
+' True when the sheet cannot be unprotected without a password. The sheet is protected
+' again at once, with the permissions it had.
+Private Function HasPassword(ws As Worksheet) As Boolean
+    Dim f As Variant
+    With ws.Protection
+        f = Array(.AllowFormattingCells, .AllowFormattingColumns, .AllowFormattingRows, _
+            .AllowInsertingColumns, .AllowInsertingRows, .AllowInsertingHyperlinks, _
+            .AllowDeletingColumns, .AllowDeletingRows, .AllowSorting, .AllowFiltering, _
+            .AllowUsingPivotTables)
+    End With
+    On Error GoTo locked
+    ws.Unprotect Password:=""
+    On Error GoTo 0
+    ws.Protect DrawingObjects:=True, Contents:=True, Scenarios:=True, _
+        AllowFormattingCells:=f(0), AllowFormattingColumns:=f(1), AllowFormattingRows:=f(2), _
+        AllowInsertingColumns:=f(3), AllowInsertingRows:=f(4), AllowInsertingHyperlinks:=f(5), _
+        AllowDeletingColumns:=f(6), AllowDeletingRows:=f(7), AllowSorting:=f(8), _
+        AllowFiltering:=f(9), AllowUsingPivotTables:=f(10)
+    HasPassword = False
+    Exit Function
+locked:
+    HasPassword = True
+End Function
+
+Private Function ProbeMerged(ws As Worksheet) As String
+    Dim c As Range, out As String, sep As String, n As Long, used As Range
+    Set used = ws.UsedRange
+    If used.Cells.CountLarge > 1000000 Then Exit Function ' a slip far away: not walked
+    If Not IsNull(used.MergeCells) Then
+        If Not used.MergeCells Then Exit Function
+    End If
+    For Each c In used.Cells
+        If c.MergeCells Then
+            If c.Address = c.MergeArea.Cells(1, 1).Address Then
+                out = out & sep & JsonText(c.MergeArea.Address(False, False))
+                sep = ","
+                n = n + 1
+                If n >= PROBE_LIMIT Then Exit For
+            End If
+        End If
+    Next c
+    ProbeMerged = out
+End Function
+
+' Formula cells (formulas:=True), or cells holding numbers with a format other than
+' General or text (formulas:=False), as [address, text] pairs.
+Private Function ProbeCells(ws As Worksheet, formulas As Boolean) As String
+    Dim found As Range, c As Range, out As String, sep As String, n As Long, fmt As String
+    On Error Resume Next
+    If formulas Then
+        Set found = ws.UsedRange.SpecialCells(xlCellTypeFormulas)
+    Else
+        Set found = ws.UsedRange.SpecialCells(xlCellTypeConstants, xlNumbers)
+    End If
+    On Error GoTo 0
+    If found Is Nothing Then Exit Function
+    For Each c In found.Cells
+        fmt = CStr(c.NumberFormat)
+        If formulas Then
+            out = out & sep & "[" & JsonText(c.Address(False, False)) & "," & JsonText(CStr(c.Formula)) & "]"
+            sep = ","
+            n = n + 1
+        ElseIf fmt <> "General" And fmt <> "@" Then
+            out = out & sep & "[" & JsonText(c.Address(False, False)) & "," & JsonText(fmt) & "]"
+            sep = ","
+            n = n + 1
+        End If
+        If n >= PROBE_LIMIT Then Exit For
+    Next c
+    ProbeCells = out
+End Function
+
+' A JSON string, ASCII only: every other character as \uXXXX.
+Private Function JsonText(text As String) As String
+    Dim i As Long, ch As Long, out As String
+    out = """"
+    For i = 1 To Len(text)
+        ch = AscW(Mid$(text, i, 1)) And &HFFFF&
+        If ch = 34 Then
+            out = out & "\"""
+        ElseIf ch = 92 Then
+            out = out & "\\"
+        ElseIf ch < 32 Or ch > 126 Then
+            out = out & "\u" & Right$("000" & Hex$(ch), 4)
+        Else
+            out = out & ChrW$(ch)
+        End If
+    Next i
+    JsonText = out & """"
+End Function
 
 ' ---------------------------------------------------------------- helpers
 

@@ -1,7 +1,7 @@
 """Shared helpers for the round-trip tests (split, merge, rollover): no tests here.
 
 The template is built once per test session from the real seed transcription
-(:func:`xlplan.book.template.build_template`); every test copies its bytes. Returned
+(:func:`xlplan.engines.template.build_template`); every test copies its bytes. Returned
 copies are edited the way staff edit them, cell by cell through openpyxl, and saved
 with a ``lastModifiedBy`` as Excel would write it.
 """

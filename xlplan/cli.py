@@ -283,6 +283,83 @@ def cmd_rollover(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- Excel, installation
+
+
+def cmd_addin_build(args: argparse.Namespace) -> int:
+    from xlplan.addin import AddinError, addin_settings, build_addin, import_vba, macros_dir
+
+    settings = addin_settings(interpreter=args.interpreter, pythonpath=args.pythonpath or "",
+                              server_url=args.server_url or "", auth=args.auth or "")
+    try:
+        res = build_addin(args.output, settings=settings,
+                          macros=Path(args.macros) if args.macros else macros_dir())
+    except AddinError as e:
+        print(f"xlplan: {e}", file=sys.stderr)
+        return 2
+    print(f"アドインを作成しました / built add-in: {res.path.resolve()}")
+    print("  VBA: " + ", ".join(res.modules))
+    for k, v in res.settings.items():
+        shown = "********" if k == "AUTH" and v else v
+        print(f"  {k} = {shown}")
+    if args.import_vba:
+        try:
+            done = import_vba(res.path)
+        except AddinError as e:
+            print(f"xlplan: {e}", file=sys.stderr)
+            return 2
+        print("VBAを取り込み直しました / re-imported VBA: " + ", ".join(done))
+    for note in res.notes:
+        print("  " + note)
+    return 0
+
+
+def cmd_addin_install(args: argparse.Namespace) -> int:
+    from xlplan.addin import AddinError, install_addin
+
+    try:
+        dest = install_addin(args.file, args.dest)
+    except AddinError as e:
+        print(f"xlplan: {e}", file=sys.stderr)
+        return 2
+    print(f"アドインを入れました / installed: {dest}")
+    print("Excel を起動し直すと「ICT進捗」タブが表示されます。 / Restart Excel to see the ICT進捗 tab.")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from xlplan.server import serve
+
+    print(f"xlplan server: http://{args.host}:{args.port}/xlplan  (Ctrl+C で終了 / to stop)")
+    serve(args.host, args.port)
+    return 0
+
+
+def cmd_bundle(args: argparse.Namespace) -> int:
+    from xlplan.bundle import DEFAULT_PYTHONS, PLATFORM, BundleError, build_bundle
+
+    try:
+        res = build_bundle(args.out, pythons=args.python or DEFAULT_PYTHONS,
+                           python_installers=args.python_installer or (), addin=args.addin,
+                           constraints=args.constraint, source=args.source,
+                           progress=lambda m: print("  " + m, flush=True))
+    except BundleError as e:
+        print(f"xlplan: {e}", file=sys.stderr)
+        return 2
+    print(f"導入フォルダーを作成しました / wrote offline bundle: {res.path}")
+    print(f"  {len(res.files)} files, {res.size / 1e6:.1f} MB; {len(res.wheels)} wheels for "
+          f"CPython {', '.join(res.pythons)} {PLATFORM}")
+    for py, reqs in res.windows_only.items():
+        print(f"  Windows-only, named for {py}: {', '.join(reqs) or '-'}")
+    print(f"  Python installer: {', '.join(res.python_installers) or '-'}")
+    for note in res.notes:
+        print(f"  注意 / note: {note}")
+    print("このフォルダーを職員のパソコンにコピーし、install.bat を実行してもらってください（README.txt）。"
+          " / Copy the folder to each PC and run install.bat there.")
+    return 0
+
+
+
 # --------------------------------------------------------------------------- the parser
 
 
@@ -306,6 +383,7 @@ def _file_args(p: argparse.ArgumentParser, *, output: bool = True) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from xlplan.core.split import GROUP_KEYS
+    from xlplan.engines.excel import ADDIN_FILE as ADDIN_NAME
 
     ap = _Parser(prog="xlplan",
                  description="資料4 KPI progress report: parse, judge, check, recompute, render.")
@@ -399,18 +477,43 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("-o", "--output", default="out", help="folder for the result (default: out)")
     d.set_defaults(func=cmd_demo)
 
-    # Commands that live beside their feature: each module has add_commands(sub).
-    import importlib
+    a = sub.add_parser("addin", help="build or install the Excel add-in (ribbon tab ICT進捗)")
+    asub = a.add_subparsers(dest="addin_command", required=True, metavar="ADDIN_COMMAND",
+                            parser_class=_Parser)
+    b = asub.add_parser("build", help="write xlplan.xlam (ribbon, settings, VBA) from macros/, on any OS")
+    b.add_argument("-o", "--output", default=ADDIN_NAME, help=f"default: {ADDIN_NAME}")
+    b.add_argument("--interpreter",
+                   help="python.exe the buttons start (default: this Python on Windows, "
+                        r"%%LOCALAPPDATA%%\xlplan\venv\Scripts\python.exe elsewhere)")
+    b.add_argument("--pythonpath", help="extra sys.path entries, separated by ';'")
+    b.add_argument("--server-url", help="use xlwings Server at this URL instead of a local Python")
+    b.add_argument("--auth", help="Authorization value the server expects (XLPLAN_SERVER_TOKEN)")
+    b.add_argument("--macros", help="folder with ribbon.xml and the .bas/.cls modules "
+                                    "(default: macros/ of the xlplan folder)")
+    b.add_argument("--import-vba", action="store_true",
+                   help="Windows with Excel: also re-import the modules through Excel (not needed)")
+    b.set_defaults(func=cmd_addin_build)
+    i = asub.add_parser("install", help="copy the add-in into Excel's XLSTART folder as xlplan.xlam")
+    i.add_argument("file", nargs="?", default=ADDIN_NAME, help=f"default: {ADDIN_NAME}")
+    i.add_argument("--dest", help="copy here instead of XLSTART")
+    i.set_defaults(func=cmd_addin_install)
 
-    for mod in PLUGIN_MODULES:
-        importlib.import_module(mod).add_commands(sub)
+    sv = sub.add_parser("serve", help="run the ribbon actions as an xlwings Server (fallback)")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.set_defaults(func=cmd_serve)
+
+    bu = sub.add_parser("bundle", help="write a folder that installs xlplan on Windows PCs without internet")
+    bu.add_argument("--out", required=True, help="the folder to write (missing, empty or a previous bundle)")
+    bu.add_argument("--python", action="append", metavar="X.Y",
+                    help="CPython version to carry wheels for (repeat; default: 3.11 and 3.12)")
+    bu.add_argument("--python-installer", action="append", metavar="EXE",
+                    help="python.org Windows installer (64-bit) to ship in python/, e.g. python-3.12.10-amd64.exe")
+    bu.add_argument("--addin", help="a finished xlplan.xlam to ship instead of building one")
+    bu.add_argument("--constraint", help="pip constraints file to pin versions (e.g. pip freeze output)")
+    bu.add_argument("--source", help="the xlplan source folder (default: this xlplan's, or the current folder)")
+    bu.set_defaults(func=cmd_bundle)
     return ap
-
-
-PLUGIN_MODULES = (
-    "xlplan.excel_cli",  # addin build/install, serve
-    "xlplan.bundle",  # bundle (offline installation folder for Windows)
-)
 
 
 def _console() -> None:

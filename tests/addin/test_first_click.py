@@ -17,7 +17,7 @@ import pytest
 from tests.addin.conftest import MACROS, QUICKSTART
 from tests.conftest import run_cli
 from xlplan.addin import VBA_MESSAGES, install_addin
-from xlplan.book.xw_book import ADDIN_MACROS
+from xlplan.engines.excel import ADDIN_MACROS
 
 BAS = (MACROS / "XlplanRibbon.bas").read_text(encoding="ascii").replace("\r\n", "\n")
 # The customUI namespace and the relationship type Office expects for it (MS-CUSTOMUI;

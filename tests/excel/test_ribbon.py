@@ -11,6 +11,8 @@ from fastapi.routing import APIRoute
 from xlplan import excel
 from xlplan.addin import RIBBON_XML, VBA_MESSAGES, VBA_MODULE_FILE, vba_message_consts
 from xlplan.engines.excel import ADDIN_MACROS, VBA_MODULE
+from xlplan.engines.excel import _FORMAT_KEYS as FORMAT_KEYS
+from xlplan.engines.excel import MACRO_PROBE, PROBE_HEADER, PROBE_VERSION
 from xlplan.engines.excel import OPS as LAYOUT_OPS
 from xlplan.server import create_app
 
@@ -71,8 +73,22 @@ def test_the_macros_python_calls_exist_with_their_arguments() -> None:
         name = qualified.rsplit(".", 1)[1]
         assert qualified.startswith("'xlplan.xlam'!XlplanRibbon.")
         assert subs[name].startswith("wb As Workbook, sheetName As String")
-    cases = set(re.findall(r'^\s+Case "(\w)"', BAS, re.M))
-    assert cases == set(LAYOUT_OPS)
+    body = _body("XlplanApplyLayout")
+    cases = set(re.findall(r'^\s+Case "(\w)"', body, re.M))
+    assert cases == set(LAYOUT_OPS)  # every operation spec() writes, and no other
+    keys = set(re.findall(r'^\s+Case "(\w+)"', _body("LayoutFormat"), re.M))
+    assert keys == {short for _, short in FORMAT_KEYS}
+    assert subs[MACRO_PROBE.rsplit(".", 1)[1]].strip() == "wb As Workbook"
+    assert re.search(rf'PROBE_HEADER As String = "{PROBE_HEADER}"', BAS)
+    assert re.search(r"PROBE_VERSION As Long = (\d+)", BAS).group(1) == str(PROBE_VERSION)
+
+
+def _body(name: str) -> str:
+    """The text of one procedure of the module."""
+    text = BAS.replace("\r\n", "\n")
+    start = re.search(rf"^(?:Public|Private) (?:Sub|Function) {name}\(", text, re.M).start()
+    end = re.search(r"^End (?:Sub|Function)", text[start:], re.M).end()
+    return text[start:start + end]
 
 
 def test_macros_folder_documents_the_files() -> None:

@@ -2,7 +2,7 @@
 
 The add-in is always installed as ``xlplan.xlam``, whatever the source file is called
 (``xlplan (1).xlam`` after a second download): the macros Python runs are named
-``'xlplan.xlam'!XlplanRibbon.…`` (xlplan.book.xw_book), so any other name would break
+``'xlplan.xlam'!XlplanRibbon.…`` (xlplan.engines.excel), so any other name would break
 render and update.
 
 ``import_vba`` is the old Windows-only way to put the modules in (COM, needs "Trust

@@ -2,9 +2,8 @@
 
 Pure: a grid of values (a list of rows, from openpyxl or from one xlwings block read)
 in, labels and placements out. The template owns rows 1–2 (``template_version``,
-``note``); every other row is found by its label, wherever it is. The openpyxl writers
-are in :mod:`xlplan.book.meta`; the xlwings adapter writes the rows that
-:func:`place_rows` plans as one block.
+``note``); every other row is found by its label, wherever it is. Actions write the
+rows :func:`place_rows` plans as one block, on any engine.
 
 Only text that cannot be mistaken for a date goes in: xlwings' remote engine reads any
 ``YYYY-MM-DDTHH:MM:SS`` text back as a datetime.

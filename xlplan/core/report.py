@@ -9,8 +9,8 @@ seed; 小項目 and 取組名 as wrapped text over their indicators), row height
 page never ends inside a 取組名 group, nor inside an indicator), the override footnotes,
 and the summary's numbers and layout.
 
-The openpyxl writer (:mod:`xlplan.book.report_sheets`) and the xlwings adapter only copy
-these descriptions into a workbook, so both print the same report. Nothing here reads a
+:mod:`xlplan.core.report_content` turns these descriptions into sheet contents that
+every engine writes the same way, so the file and Excel print the same report. Nothing here reads a
 clock: regenerating from the same input gives the same sheets.
 
 Sizes are in points; column widths in Excel's character units (7 px = 5.25 pt, Calibri
