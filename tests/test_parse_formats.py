@@ -390,3 +390,19 @@ def test_as_json_has_every_new_field() -> None:
     assert j["bound"] == {"side": "min", "inclusive": True, "word": "以上"}
     assert j["role"] == "baseline" and j["unit_text"] == "人" and j["era_omitted"] is False
     assert parse_value("基準値の2倍").as_json()["relative"]["factor"] == 2.0
+
+
+def test_compute_row_passes_the_number_formats_on() -> None:
+    """What the workbook readers will call: a row of Excel-typed percents, with and
+    without their formats (without them, as before: 0.5 is 0.5)."""
+    from xlplan.core.compute import compute_row
+    from xlplan.core.settings import Settings
+
+    row = {"baseline": 0.4, "actual": None, "projection": 0.5, "final_target": 0.6,
+           "direction": "増加"}
+    fmts = {"baseline": "0%", "projection": "0%", "final_target": "0%"}
+    with_formats = compute_row("4-2", row, Settings(), fmts)
+    assert with_formats.parsed["projection"].unit == "%"
+    assert (with_formats.values["evaluated"], with_formats.values["computed_mark"]) == ("50%", "○")
+    without = compute_row("4-2", row, Settings())
+    assert without.parsed["projection"].value == 0.5 and without.parsed["projection"].unit is None

@@ -627,3 +627,24 @@ def test_reason_codes_cover_the_templates() -> None:
                           settings=k.settings).reason_codes)
     # why_* are fragments inside untargeted_* sentences, not sentences of their own.
     assert {k for k in REASONS if not k.startswith("why_")} - used == set()
+
+
+# --------------------------------------------------------------------------- integration
+
+
+@settings(max_examples=100, deadline=None)
+@given(full=st.sampled_from([1.0, 0.9, 1.2]), half=st.sampled_from([0.5, 0.3, 0.6, 0.25]),
+       labels=st.sampled_from([MarkLabels(), MarkLabels(full="達成", half="良", some="可",
+                                                        none="同", worse="減", reached="到",
+                                                        missed="未", unknown="？")]))
+def test_the_helpers_reproduce_todays_report_writers(full: float, half: float,
+                                                     labels: MarkLabels) -> None:
+    """For the FY2020 scheme, the scheme helpers give what xlplan/core/report.py prints
+    today (its legend and its 集計 columns), so the writers can switch to them."""
+    from xlplan.core.report import legend as report_legend
+    from xlplan.core.report import mark_order
+
+    s = Settings(threshold_full=full, threshold_half=half, labels=labels)
+    assert legend(s.active_scheme) == report_legend(s)
+    assert legend(s.active_scheme, sep="\n") == report_legend(s, sep="\n")
+    assert grade_order(s.active_scheme) == mark_order(s)

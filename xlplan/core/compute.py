@@ -61,8 +61,14 @@ def format_number(x: float | None, unit: str | None = None) -> str:
 VALUE_KEYS = ("baseline", "actual", "projection", "mid_target", "final_target")
 
 
-def compute_row(sheet: str, row: Mapping[str, object], settings: Settings) -> RowResult:
-    parsed = {k: parse_value(row.get(k)) for k in VALUE_KEYS if k in row or k != "mid_target"}
+def compute_row(sheet: str, row: Mapping[str, object], settings: Settings,
+                number_formats: Mapping[str, str | None] | None = None) -> RowResult:
+    """``number_formats``: the Excel number format of each value cell, by key, when the
+    reader has them (a 0.5 formatted ``0%`` is then 50 %, a date serial a date); without
+    them every cell is read as before."""
+    fmts = number_formats or {}
+    parsed = {k: parse_value(row.get(k), fmts.get(k)) for k in VALUE_KEYS
+              if k in row or k != "mid_target"}
     j = judge(
         sheet,
         baseline=parsed["baseline"],

@@ -6,6 +6,12 @@ document leaves open are made here and written down in the module's comments and
 :func:`judge`'s docstring, so that a reader of the 判定の根拠 column and a reader of the
 code see the same rule.
 
+:func:`judge` is a sequence of small named rules (direction, suspended, evaluated value,
+relative targets, the values used, the arrow, the progress rate) followed by one grader
+per scheme kind (:mod:`xlplan.core.schemes`: progress, achievement, pace, stages) or, on
+4-1, the mid-target rule. Every sentence of the reasons comes from :data:`REASONS` by a
+stable code, recorded in ``Judgement.reason_codes``.
+
 Pure: no Excel, no clock, no I/O. :func:`judge` is called for every row on every
 recompute, so it avoids regexes and allocations it does not need.
 """

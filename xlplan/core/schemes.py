@@ -453,8 +453,10 @@ def legend(scheme: Scheme, sep: str = "　") -> str:
     parts = []
     for i, g in enumerate(scheme.grades):
         words = meaning(scheme, i)
-        # A symbol reads on into its words (◎100%以上); a letter or a word needs a colon.
-        glue = "" if (len(g.label) == 1 and not g.label.isalnum()) or not words else "："
+        # A symbol reads on into its words (◎100%以上), as the FY2020 legend printed even
+        # relabelled symbols; a letter or a word of another scheme needs a colon.
+        symbol = len(g.label) == 1 and not g.label.isalnum()
+        glue = "" if symbol or not words or scheme.kind is SchemeKind.PROGRESS else "："
         parts.append(g.label + glue + words)
     return sep.join(parts)
 

@@ -129,6 +129,11 @@ class Parsed:
     their words, otherwise ``QUALITATIVE`` with ``words`` = the normalised text with line
     breaks removed. Numbers inside brackets (``【参考…12.0％】``) are references, never
     the headline, unless nothing but brackets was typed (``（100%）``).
+
+    The fields after ``warnings`` say what other governments type around a value
+    (``docs/rules.md``, "What other governments type"): the unit as written with its
+    scale, a bound, a period, a role word, a target relative to the baseline (on a
+    qualitative cell), a year typed without its era. They default to "nothing said".
     """
 
     text: str  # the cell as typed
