@@ -105,7 +105,7 @@ _SHORT_YEAR = re.compile(r"(?P<y>\d{2})(?!\d)\s*年(?P<fy>\s*度)?")
 
 # The end of a range may leave the year out: 令和2年4月～12月.
 _MONTH_ONLY = re.compile(r"(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?")
-_RANGE_DASH = re.compile(r"\s*～\s*")
+_RANGE_DASH = re.compile(r"\s*(?:～|から)\s*")  # 令和3年度から令和7年度
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ class Lexicon:
     # for the period (令和2年12月末現在, H30実績, 令和元年4月1日時点).
     DATE_SKIP_WORDS: ClassVar[tuple[str, ...]] = (
         "年度末", "末日", "末", "現在", "時点", "実績", "頃", "まで", "迄", "付け", "付",
-        "分", "現",
+        "分", "現", "調査", "公表",
     )
 
     # ------------------------------------------------------------------ numbers
@@ -168,8 +168,8 @@ class Lexicon:
     )
     # What may follow "N年間" to make it a period rather than a value of N years.
     PERIOD_YEAR_TAILS: ClassVar[tuple[str, ...]] = (
-        "の累計で", "の累計", "累計で", "累計", "の合計で", "の合計", "合計", "の計", "計", "で",
-        "に", "の",
+        "の累計で", "の累計", "累計で", "累計", "の合計で", "の合計", "合計", "の計", "計",
+        "の平均", "平均", "で", "に", "の",
     )
     PERIOD_WORDS: ClassVar[tuple[tuple[str, PeriodKind], ...]] = (
         ("計画期間中に", PeriodKind.CUMULATIVE), ("計画期間中", PeriodKind.CUMULATIVE),
@@ -191,6 +191,10 @@ class Lexicon:
         ("年間平均", PeriodKind.AVERAGE), ("年平均", PeriodKind.AVERAGE),
         ("平均値", PeriodKind.AVERAGE), ("平均", PeriodKind.AVERAGE),
     )
+    # A rate written in front of the value or in brackets: 1日あたり 1,200人 is 1,200人/日,
+    # （月平均） a monthly average. (unit of time, words after it).
+    RATE_UNITS: ClassVar[tuple[str, ...]] = ("日", "週", "月", "か月", "ヶ月", "カ月")
+    RATE_WORDS: ClassVar[tuple[str, ...]] = ("あたり", "当たり", "平均")
     # A date followed by this is a deadline (令和7年度までに 12,000): period BY_FINAL.
     DEADLINE_WORDS: ClassVar[tuple[str, ...]] = ("までに", "迄に")
 

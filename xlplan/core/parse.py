@@ -86,6 +86,8 @@ _MASK = "\x00"  # stands in for masked text (dates, months); never part of a uni
 _OPENERS = frozenset("(【")
 _CLOSERS = frozenset(")】")
 _HIRAGANA = re.compile("[ぁ-ゖ]")
+_COUNT_UNIT = re.compile(r"(\d[\d,]*(?:\.\d+)?)(.+)")
+_OUTLINE = re.compile(r"(?:^|(?<=\n))(\d{1,2}(?:-\d{1,2})+)(?=[ :])")
 _WORD_CHAR = re.compile("[\u3041-\u30ff\u4e00-\u9fffA-Za-z]")
 _LABEL_BREAK = re.compile("[\n、]")  # a label is the last line / list item before its number
 _LABEL_STRIP = " \n:、・,～" + _MASK
@@ -136,6 +138,7 @@ class _BracketInfo:
     part: _Token | None = None
     period: Period | None = None
     role: ValueRole | None = None
+    per: str | None = None
 
 
 @dataclass(slots=True)
@@ -145,6 +148,7 @@ class _Span:
     start: int
     end: int
     period: Period | None = None
+    per: str | None = None  # 1日あたり → 日
 
 
 class Parser:
@@ -174,14 +178,15 @@ class Parser:
         self._trailing_scale = re.compile(rf"[{scales}]+$")
         self._ascii_unit = re.compile(
             rf"(?P<ws>[^\S\n]?)(?P<run>{lx.ASCII_UNIT_PATTERN})(?![A-Za-z0-9])"
-            rf"(?:/(?P<per>[^{_UNIT_STOP}]+))?"
+            rf"(?:/(?P<per>{lx.ASCII_UNIT_PATTERN}(?![A-Za-z0-9])|[^{_UNIT_STOP}]+))?"
         )
         # A bare number glued to a word and followed by one of these is numbering
         # (指標3_相談件数, 目標1：満足度, 1.利用件数) when another number follows it.
         self._numbering_next = frozenset("_:.)")
         self._later_digit = re.compile(r"\d")
         # A rate's period may be a count (人/10万人) or two words (g/人・日).
-        per = rf"(?:\d+[{scales}]?)?[^{_UNIT_STOP}]+(?:・[^{_UNIT_STOP}]+)?"
+        per = (rf"{lx.ASCII_UNIT_PATTERN}(?![A-Za-z0-9])"
+               rf"|(?:\d+[{scales}]?)?[^{_UNIT_STOP}]+(?:・[^{_UNIT_STOP}]+)?")
         self._unit = re.compile(
             rf"(?P<ws>[^\S\n]*\n?[^\S\n]*)(?P<run>[^{_UNIT_STOP}]+)"
             rf"(?:/(?P<per>{per}))?"
@@ -199,6 +204,7 @@ class Parser:
         self._dashes_only = re.compile(f"[{re.escape(lx.DASHES)} \n]*")
         self._skip_words = _alternation(
             lx.NOTE_QUALIFIER_WORDS + lx.APPROX_SUFFIXES + lx.DATE_SKIP_WORDS
+            + lx.PERSON_TIMES_WORDS
         )
         self._person_times_words = _alternation(lx.PERSON_TIMES_WORDS)
         self._cumulative_words = _alternation(lx.CUMULATIVE_WORDS)
@@ -217,16 +223,20 @@ class Parser:
         )
         self._period_years = re.compile(
             rf"(?<![\d,.])(?P<n>\d{{1,2}})[ ]?(?:{_alt(lx.PERIOD_YEAR_WORDS)})"
-            rf"(?P<tail>{_alt(lx.PERIOD_YEAR_TAILS)})?"
+            rf"(?:[ \n]*(?P<tail>{_alt(lx.PERIOD_YEAR_TAILS)}))?"
         )
         self._period_words = re.compile(
             rf"(?<![\d,./])(?:{_alt(tuple(w for w, _ in lx.PERIOD_WORDS))})"
         )
         self._period_kind = dict(lx.PERIOD_WORDS)
+        self._rate_phrase = re.compile(
+            rf"(?<![\d,.])(?:1[ ]?|一)?(?P<per>{_alt(lx.RATE_UNITS)})[ ]?"
+            rf"(?P<how>{_alt(lx.RATE_WORDS)})"
+        )
         pre = _alt(lx.APPROX_PREFIXES + lx.PERSON_TIMES_PREFIXES)
         self._number_follows = re.compile(rf"[ \n:]*(?:{pre})?[ ]?[{signs}+]?\d")
         self._deadline = re.compile(rf"[ ]?(?:{_alt(lx.DEADLINE_WORDS)})")
-        tail = tuple(w for w in lx.DATE_SKIP_WORDS if w not in ("実績", "まで", "迄"))
+        tail = (*(w for w in lx.DATE_SKIP_WORDS if w != "実績"), "までの")
         self._date_tail = re.compile(rf"(?:[ ]?(?:{_alt(tail)}))+")
         self._bound_words = tuple(
             sorted(lx.BOUND_WORDS, key=lambda b: len(b[0]), reverse=True)
@@ -237,7 +247,7 @@ class Parser:
         abbrs = "".join(re.escape(a) for _, a, _ in lx.ERAS)
         year_ref = (
             rf"(?:(?:{eras}|[{abbrs}])[ ]?(?:{re.escape(lx.FIRST_YEAR)}|\d{{1,2}})"
-            rf"|(?:19|20)\d{{2}})[ ]?年度?"
+            rf"|(?:19|20)\d{{2}})[ ]?(?:年度?)?"
         )
         ref = (
             rf"(?P<ref>{_alt(lx.RELATIVE_REFERENCES)}|{year_ref})(?:の値)?[ ]?"
@@ -245,12 +255,14 @@ class Parser:
         )
         change = _alt(lx.INCREASE_WORDS + lx.DECREASE_WORDS)
         rel_units = _alt((*lx.RELATIVE_SHARE_UNITS, *lx.RELATIVE_POINT_UNITS))
-        self._relative_times = re.compile(rf"{ref}(?P<n>{_NUM})[ ]?倍")
+        bound = rf"(?P<bound>{_alt(tuple(w for w, _, _ in lx.BOUND_WORDS))})?"
+        self._relative_times = re.compile(rf"{ref}(?P<n>{_NUM})[ ]?倍[ ]?{bound}")
         self._relative_change = re.compile(
             rf"(?:{ref})?(?<![\d,.A-Za-z])(?P<n>{_NUM})[ ]?"
-            rf"(?P<u>{rel_units}|[^\s\d()【】、。:/ぁ-ゖ]{{1,4}}?)?[ ]?(?P<dir>{change})"
+            rf"(?P<u>{rel_units}|[^\s\d()【】、。:/ぁ-ゖ]{{1,4}}?)?[ ]?{bound}[ ]?(?P<dir>{change})"
             r"(?![量率数額幅分])"  # 削減量, 増加率: a noun, not a change
         )
+        self._bound_by_word = {w: (side, inc) for w, side, inc in lx.BOUND_WORDS}
         self._relative_phrase = re.compile(
             _alt(tuple(p for p, _, _, _ in lx.RELATIVE_PHRASES))
         )
@@ -361,7 +373,7 @@ class Parser:
         note = m.group("note")
         if note is not None:
             info = self._bracket(note)
-            if info.kind != "annotation":
+            if info.kind != "annotation" or info.per is not None:
                 return None
             hits, period, role = info.hits, info.period, info.role
         num, unit_text, pre = m.group("num"), m.group("unit"), m.group("pre")
@@ -410,11 +422,14 @@ class Parser:
         brackets, top = self._brackets(s, warnings)
         infos = [self._bracket(b.content) for b in brackets]
         # A dash with a unit (― 人/年), maybe with an as-of note: still nothing.
-        if self._dash_unit.fullmatch(top.strip(" \n")) and any(
-            c in lx.DASHES for c in top
-        ) and all(i.kind == "annotation" or self._dashes_only.fullmatch(i.text)
-                  for i in infos):
-            return Parsed(text=raw, status=Status.NONE)
+        if self._dash_unit.fullmatch(top.strip(" \n")) and any(c in lx.DASHES for c in top):
+            if all(i.kind == "annotation" or self._dashes_only.fullmatch(i.text)
+                   for i in infos):
+                return Parsed(text=raw, status=Status.NONE)
+            if all(i.kind != "part" and not _has_digit(i.text) for i in infos):
+                # －（未調査）: nothing, with a reason in brackets.
+                note = self._join_notes([i.text for i in infos if i.kind == "note"])
+                return Parsed(text=raw, status=Status.NONE, note=note)
 
         # Phrases that carry meaning but no value: a target relative to the baseline,
         # dates, periods. Their digits are never read as values.
@@ -432,6 +447,7 @@ class Parser:
         spans.extend((p.start, p.end) for p in phrases)
         label_src = _blank(top, spans, "\n")
         masked = _blank(label_src, [m.span() for m in _YEARLESS.finditer(label_src)], _MASK)
+        masked = self._mask_outline_numbers(masked)
         tokens = self._tokens(masked, label_src)
         period = next((p.period for p in phrases if p.period is not None), None)
 
@@ -470,6 +486,15 @@ class Parser:
                 headline = tokens[0]
             if headline is None and bracket_parts and not top.strip(" \n"):
                 headline = bracket_parts[0][1]
+            if headline is None and len(bracket_parts) == 1 and not relative and not phrases:
+                # 県内全市町村（54市町村）: a short word naming the one count in brackets.
+                word = self._clean_note(label_src)
+                if word and len(word) <= 20 and not _HIRAGANA.search(word) and not any(
+                    i.kind == "note" for i in infos
+                ) and self._status(compact) is None:
+                    headline = bracket_parts[0][1]
+                    headline.label = headline.label or word
+                    top_rest = []
 
         for t in all_tokens:
             if t.bad_grouping is not None:
@@ -494,16 +519,28 @@ class Parser:
                 p = replace(p, as_of=only_date.last, period_start=only_date.first)
             return p
 
+        # A rate said in words (1日あたり 1,200人, （月平均）): the headline's unit is per it.
+        rate = next((p.per for p in phrases if p.per is not None), None) or next(
+            (i.per for i in infos if i.per is not None), None)
+        if rate is not None and headline is not None and headline.per is None:
+            headline.per = rate
+            if headline.unit is not None:
+                headline.unit = f"{headline.unit}/{rate}"
+                headline.unit_text = f"{headline.unit_text or ''}/{rate}"
+
         # Labels: a leading bracket label wins; the inline label then becomes a note.
         if headline is not None and label is not None:
             if headline.label:
                 notes.insert(0, headline.label)
             headline.label = label
-        # A role word as the label (現状値：61,000人) is a role, not a label.
+        # A role word as the label (現状値：61,000人) is a role, not a label; a label of
+        # qualifier words only (R2年度見込 1,200件: 見込 is already a flag) is none.
         if headline is not None and headline.label:
             found = self._role_of.get(headline.label.strip(" :"))
             if found is not None:
                 role = role or found
+                headline.label = None
+            elif not self._strip_words(headline.label).strip(_LABEL_STRIP):
                 headline.label = None
         notes = top_rest + [n for t in all_tokens for n in t.notes] + notes
 
@@ -645,7 +682,8 @@ class Parser:
             period = next((p.period for p in phrases if p.period is not None), None)
             m = self._role_words.search(c)
             role = self._role_of[m.group()] if m is not None else None
-            return _BracketInfo("annotation", c, hits, None, period, role)
+            per = next((p.per for p in phrases if p.per is not None), None)
+            return _BracketInfo("annotation", c, hits, None, period, role, per)
         masked = _blank(label_src, [m.span() for m in _YEARLESS.finditer(label_src)], _MASK)
         tokens = self._tokens(masked, label_src)
         if len(tokens) == 1 and tokens[0].unit is not None and not tokens[0].notes:
@@ -667,15 +705,26 @@ class Parser:
         out: list[_Span] = []
         if any(c.isdigit() for c in text):
             for m in self._period_years.finditer(text):
-                if m.group("tail") is None and not (
-                    number_follows and self._number_follows.match(text, m.end())
+                if m.group("tail") is None and number_follows and not (
+                    self._number_follows.match(text, m.end())
                 ):
                     continue
                 if number_follows and not self._later_digit.search(text, m.end()):
                     continue
-                period = Period(PeriodKind.CUMULATIVE, int(m.group("n")), m.group())
+                tail = m.group("tail") or ""
+                kind = PeriodKind.AVERAGE if "平均" in tail else PeriodKind.CUMULATIVE
+                period = Period(kind, int(m.group("n")), m.group().replace("\n", ""))
                 out.append(_Span(m.start(), m.end(), period))
         taken = [(p.start, p.end) for p in out]
+        for m in self._rate_phrase.finditer(text):  # 1日あたり, 月平均: before 平均 alone
+            if any(a <= m.start() < b for a, b in taken) or (
+                number_follows and not self._number_follows.match(text, m.end())
+            ):
+                continue
+            average = (Period(PeriodKind.AVERAGE, None, m.group())
+                       if m.group("how") == "平均" else None)
+            out.append(_Span(m.start(), m.end(), average, self.canonical_unit(m.group("per"))))
+            taken.append((m.start(), m.end()))
         for m in self._period_words.finditer(text):
             if any(a <= m.start() < b for a, b in taken):
                 continue
@@ -686,7 +735,7 @@ class Parser:
             kind = self._period_kind[m.group()]
             out.append(_Span(m.start(), m.end(), Period(kind, None, m.group())))
         for h in hits:
-            d = self._deadline.match(text, h.end)
+            d = self._deadline.match(original, h.end)
             if d is not None and h.warning is None:
                 words = original[h.start : d.end()]
                 out.append(_Span(h.end, d.end(), Period(PeriodKind.BY_FINAL, None, words)))
@@ -718,7 +767,8 @@ class Parser:
             n = self._relative_number(m.group("n"))
             intent = "increase" if n > 1 else "decrease" if n < 1 else "maintain"
             return (Relative(factor=n, intent=intent, reference=m.group("ref"),
-                             words=m.group(), reference_year=self._year_of(m.group("ref"))),
+                             words=m.group(), reference_year=self._year_of(m.group("ref")),
+                             bound=self._relative_bound(m.group("bound"), n >= 1)),
                     m.start(), self._tail_end(top, m.end()))
         m = self._relative_change.search(top)
         if m is None:
@@ -736,8 +786,17 @@ class Parser:
             rel = Relative(offset=sign * n,
                            unit=self.canonical_unit(unit) if unit else None)
         rel = replace(rel, intent="increase" if up else "decrease", reference=ref,
-                      words=m.group(), reference_year=self._year_of(ref))
+                      words=m.group(), reference_year=self._year_of(ref),
+                      bound=self._relative_bound(m.group("bound"), up))
         return rel, m.start(), self._tail_end(top, m.end())
+
+    def _relative_bound(self, word: str | None, up: bool) -> Bound | None:
+        """30%以上削減: at least that change, i.e. a target the value must pass (at most
+        0.7 × baseline for a reduction, at least 1.5 × baseline for 1.5倍以上)."""
+        if not word:
+            return None
+        inclusive = self._bound_by_word[word][1]
+        return Bound("min" if up else "max", inclusive, word)
 
     def _date_tail_end(self, text: str, end: int) -> int:
         m = self._date_tail.match(text, end)
@@ -803,11 +862,22 @@ class Parser:
             prev_end = tok.end
         return tokens
 
+    def _mask_outline_numbers(self, masked: str) -> str:
+        """1-1 相談件数 120件: an outline number opening a line is numbering, when a
+        number follows it; masked so its digits are no value (the label keeps them)."""
+        if "-" not in masked:
+            return masked
+        spans = [m.span(1) for m in _OUTLINE.finditer(masked)
+                 if self._later_digit.search(masked, m.end())]
+        return _blank(masked, spans, _MASK)
+
     def _is_numbering(self, m: re.Match[str], tok: _Token, masked: str) -> bool:
         """指標3_相談件数, 目標1：満足度, 1.利用件数: a small bare number glued to a word
         (or opening a line) and followed by ``_ : . )`` is numbering, not a value, when
         another number follows it."""
         num = m.group("num")
+        if num is not None and masked[m.start() - 1 : m.start()] == "第" and not m.group("sign"):
+            return self._later_digit.search(masked, tok.end) is not None  # 第2期 120件
         if num is None or tok.unit is not None or tok.denominator is not None:
             return False
         if m.group("sign") or len(num) > 3 or not num.isdigit():
@@ -846,6 +916,8 @@ class Parser:
         if sign is not None and sign != "+":
             value = -value
         tok = _Token(m.start(), m.end(), value, denominator=den, bad_grouping=grouping)
+        if den is not None:
+            self._read_fraction_unit(tok, masked)
         if scale_word:
             tok.scale_word = scale_word
             tok.unit_text = scale_word
@@ -867,6 +939,18 @@ class Parser:
                 tok.bound = Bound(side, inclusive, word)
                 break
         return tok
+
+    def _read_fraction_unit(self, tok: _Token, masked: str) -> None:
+        """20/54市町村: a unit right after a fraction counts both of its numbers."""
+        m = self._unit.match(masked, tok.end)
+        if m is None or m.group("ws") or m.group("per") is not None:
+            return
+        run = m.group("run")
+        known = next((u for u in self._known_units if run.startswith(u)), None)
+        if known is not None and not any(run.startswith(w) for w in self.lexicon.UNIT_SUFFIX_WORDS):
+            tok.unit = self.canonical_unit(known)
+            tok.unit_text = known
+            tok.end = m.start("run") + len(known)
 
     def _read_unit(self, tok: _Token, masked: str) -> None:
         lx = self.lexicon
@@ -918,6 +1002,17 @@ class Parser:
             h = _HIRAGANA.search(per)
             if h is not None:
                 per = per[: h.start()]
+            bound = next((w for w in lx.UNIT_SUFFIX_WORDS if per.endswith(w) and per != w), None)
+            if bound is not None:  # 100件/年以上: the bound is not part of the period
+                per = per[: -len(bound)]
+            split = _COUNT_UNIT.fullmatch(per)
+            if split is not None and split.group(2) == unit:
+                # 20市町村/54市町村: a fraction written with its unit on both sides.
+                den, _bad = self._number_value(split.group(1))
+                tok.denominator = den
+                tok.unit = self.canonical_unit(unit)
+                tok.end = after + 1 + len(per)
+                return
             if per:
                 tok.per = self.canonical_unit(per)
                 tok.unit = f"{tok.unit}/{tok.per}"
