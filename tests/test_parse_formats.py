@@ -58,7 +58,8 @@ def check(case: C) -> None:
 
 
 def table(name: str, cases: list[C]) -> list[Any]:
-    return [pytest.param(c, id=f"{name}-{i:02d}-{c.text[:14]}") for i, c in enumerate(cases)]
+    return [pytest.param(c, id=f"{name}-{i:02d}-{c.text[:14]}".replace("\n", " "))
+            for i, c in enumerate(cases)]
 
 
 def N(value: float, unit: str | None = None, **kw: Any) -> dict[str, Any]:
