@@ -2,17 +2,22 @@
 
 * Improving the evaluated value never makes the mark worse (baseline and targets fixed).
 * The arrow agrees with the sign of the improvement.
-* :func:`judge` never raises, whatever the parser hands it.
+* :func:`judge` never raises, whatever the parser hands it, under any scheme.
+
+Monotonicity under every scheme is in ``tests/test_schemes.py``.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlplan.core.marks import judge
+from xlplan.core.schemes import Scheme, grade_order, preset, preset_names
 from xlplan.core.settings import Direction, MarkLabels, Settings
-from xlplan.core.values import Parsed, Part, Status, Warning
+from xlplan.core.values import Bound, Parsed, Part, Period, PeriodKind, Relative, Status, Warning
 
 LABELS = MarkLabels()
 RANK_42 = {LABELS.worse: 0, LABELS.none: 1, LABELS.some: 2, LABELS.half: 3, LABELS.full: 4}
@@ -242,3 +247,44 @@ def test_judge_never_raises(
     marks = {lab.full, lab.half, lab.some, lab.none, lab.worse, lab.reached, lab.missed}
     assert j.mark in marks | {lab.unknown, lab.suspended}
     assert j.reasons and all(isinstance(r, str) and r for r in j.reasons)
+
+
+# --------------------------------------------------------------------------- any scheme
+
+bounds = st.one_of(st.none(), st.builds(Bound, side=st.sampled_from(["min", "max"]),
+                                        inclusive=st.booleans(), word=st.just("以上")))
+periods = st.one_of(st.none(), st.builds(Period, kind=st.sampled_from(list(PeriodKind)),
+                                         years=st.one_of(st.none(), st.integers(0, 10))))
+relatives = st.one_of(st.none(), st.builds(
+    Relative, factor=any_float, offset=any_float,
+    intent=st.sampled_from(["increase", "decrease", "maintain", "other"]),
+    reference=st.sampled_from(["", "基準値", "前年度", "平成25年度"]),
+    reference_year=st.one_of(st.none(), st.integers(1990, 2030)), unit=units, bound=bounds))
+parsed_issue11 = st.builds(
+    lambda p, b, per, rel: replace(p, bound=b, period=per, relative=rel),
+    parsed_values, bounds, periods, relatives)
+any_scheme = st.one_of(st.none(), st.sampled_from([preset(n) for n in preset_names()]))
+
+
+@settings(max_examples=500)
+@given(
+    sheet=st.sampled_from(["4-1", "4-2", "4-3"]),
+    b=parsed_issue11,
+    a=parsed_issue11,
+    p=parsed_issue11,
+    t=parsed_issue11,
+    m=st.one_of(st.none(), parsed_issue11),
+    direction=st.one_of(st.none(), st.sampled_from(list(Direction))),
+    scheme=any_scheme,
+    fy=st.integers(min_value=2000, max_value=2040),
+)
+def test_judge_never_raises_with_any_scheme(
+    sheet: str, b: Parsed, a: Parsed, p: Parsed, t: Parsed, m: Parsed | None,
+    direction: Direction | None, scheme: Scheme | None, fy: int,
+) -> None:
+    s = Settings(scheme=scheme, fiscal_year=fy)
+    j = judge(sheet, baseline=b, actual=a, projection=p, final=t, mid=m, direction=direction,
+              settings=s)
+    assert j.mark in grade_order(s.active_scheme)
+    assert j.role and j.scheme == s.active_scheme.name
+    assert j.reasons and len(j.reasons) == len(j.reason_codes)

@@ -26,6 +26,10 @@ from typing import Any, NoReturn
 Handler = Callable[[argparse.Namespace], int]
 UTF8_ENV = "XLPLAN_UTF8"  # set to 1: print UTF-8 whatever the console's code page
 
+# What `xlplan judge --json` printed before schemes: kept as is without --scheme.
+_LEGACY_JUDGE_KEYS = ("trend", "mark", "progress", "basis", "direction", "direction_inferred",
+                      "evaluated_value", "baseline_value", "target_value", "reasons")
+
 
 def _dump(obj: object) -> None:
     json.dump(obj, sys.stdout, ensure_ascii=False, indent=2, default=_default)
@@ -46,30 +50,9 @@ def _print_findings(findings: Sequence[Any], *, file: Any = None) -> None:
 # --------------------------------------------------------------------------- one cell
 
 
-def parsed_json(p: Any) -> dict[str, Any]:
-    from dataclasses import asdict
-
-    return {
-        "text": p.text, "value": p.value, "unit": p.unit, "denominator": p.denominator,
-        "per": p.per, "approx": p.approx, "person_times": p.person_times,
-        "cumulative": p.cumulative, "estimate": p.estimate,
-        "as_of": p.as_of.isoformat() if p.as_of else None,
-        "period_start": p.period_start.isoformat() if p.period_start else None,
-        "status": p.status.value if p.status else None, "words": p.words, "intent": p.intent,
-        "note": p.note, "label": p.label, "parts": [asdict(part) for part in p.parts],
-        "warnings": [w.code for w in p.warnings],
-        "warning_messages": [w.message for w in p.warnings],
-    }
-
-
-def judgement_json(j: Any) -> dict[str, Any]:
-    return {
-        "trend": j.trend, "mark": j.mark, "progress": j.progress,
-        "basis": j.basis.value if j.basis else None, "direction": j.direction.value,
-        "direction_inferred": j.direction_inferred, "evaluated_value": j.evaluated_value,
-        "baseline_value": j.baseline_value, "target_value": j.target_value,
-        "reasons": list(j.reasons),
-    }
+def judgement_json(j: Any, *, full: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = j.as_json()
+    return data if full else {k: data[k] for k in _LEGACY_JUDGE_KEYS}
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -77,19 +60,29 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
     p = parse_value(args.text)
     if args.json:
-        _dump(parsed_json(p))
+        _dump(p.as_json())
     else:
-        for k, v in parsed_json(p).items():
-            if v not in (None, False, [], ""):
-                print(f"{k}: {v}")
+        for k, v in p.as_json().items():
+            if v is None or v is False or v == [] or v == "" or (k == "unit_scale" and v == 1):
+                continue
+            print(f"{k}: {v}")
     return 0
 
 
 def cmd_judge(args: argparse.Namespace) -> int:
     from xlplan.core.marks import judge
     from xlplan.core.parse import parse_value
+    from xlplan.core.schemes import SchemeError, preset
     from xlplan.core.settings import Direction, Settings
 
+    settings = Settings()
+    if args.scheme is not None:
+        try:
+            settings = Settings(scheme=None if args.scheme == "progress"
+                                else preset(args.scheme))
+        except SchemeError as e:
+            print(f"xlplan: {e}", file=sys.stderr)
+            return 2
     j = judge(
         args.sheet,
         baseline=parse_value(args.baseline),
@@ -98,14 +91,23 @@ def cmd_judge(args: argparse.Namespace) -> int:
         final=parse_value(args.final),
         mid=parse_value(args.mid) if args.mid is not None else None,
         direction=Direction(args.direction) if args.direction else None,
-        settings=Settings(),
+        settings=settings,
     )
     if args.json:
-        _dump(judgement_json(j))
+        _dump(judgement_json(j, full=args.scheme is not None))
     else:
-        print(f"{j.trend}\t{j.mark}")
+        print(f"{j.trend}\t{j.mark}" + (f"\t{j.role}" if args.scheme is not None else ""))
         for r in j.reasons:
             print(f"  {r}")
+    return 0
+
+
+def cmd_schemes(args: argparse.Namespace) -> int:
+    from xlplan.core.schemes import legend, preset, preset_names
+
+    for name in preset_names():
+        s = preset(name)
+        print(f"{name}\t{s.kind.value}\t{s.title}\t{legend(s, sep=' ')}")
     return 0
 
 
@@ -403,8 +405,13 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("--final", required=True)
     j.add_argument("--mid")
     j.add_argument("--direction", choices=["increase", "decrease", "maintain"])
+    j.add_argument("--scheme", metavar="NAME",
+                   help="grade 4-2/4-3 with this preset (see `xlplan schemes`)")
     j.add_argument("--json", action="store_true")
     j.set_defaults(func=cmd_judge)
+
+    sc = sub.add_parser("schemes", help="the mark scheme presets, one line each")
+    sc.set_defaults(func=cmd_schemes)
 
     c = sub.add_parser("check", help="check a workbook; write findings to its チェック結果 sheet")
     _file_args(c)

@@ -61,23 +61,14 @@ def format_number(x: float | None, unit: str | None = None) -> str:
 VALUE_KEYS = ("baseline", "actual", "projection", "mid_target", "final_target")
 
 
-def as_typed(value: object, number_format: str | None) -> object:
-    """A number as staff typed it, from the cell's number format: 0.5 shown as ``0%`` was
-    typed ``50%``. Other values are returned as they are."""
-    if (number_format and "%" in number_format and isinstance(value, int | float)
-            and not isinstance(value, bool)):
-        pct = round(value * 100, 10)
-        return f"{int(pct)}%" if float(pct).is_integer() else f"{pct:g}%"
-    return value
-
-
 def compute_row(sheet: str, row: Mapping[str, object], settings: Settings,
-                formats: Mapping[str, str] | None = None) -> RowResult:
-    """The computed columns of one row. ``formats`` holds the number formats of value
-    cells that hold numbers (``0%``), so that they are read as staff typed them."""
-    formats = formats or {}
-    parsed = {k: parse_value(as_typed(row.get(k), formats.get(k)))
-              for k in VALUE_KEYS if k in row or k != "mid_target"}
+                number_formats: Mapping[str, str | None] | None = None) -> RowResult:
+    """``number_formats``: the Excel number format of each value cell, by key, when the
+    reader has them (a 0.5 formatted ``0%`` is then 50 %, a date serial a date); without
+    them every cell is read as before."""
+    fmts = number_formats or {}
+    parsed = {k: parse_value(row.get(k), fmts.get(k)) for k in VALUE_KEYS
+              if k in row or k != "mid_target"}
     j = judge(
         sheet,
         baseline=parsed["baseline"],

@@ -25,6 +25,12 @@ Decisions:
   names a month in the same style (``R元.12～令和2年3``): there the number is the month.
 * A month or day that does not exist (``令和2年13月``, ``2021/2/30``) gives no date and
   the warning ``date_invalid``.
+* A year without its era (``22年度``, ``元年度``, ``2年12月``) is not guessed: it gives no
+  date and the warning ``era_omitted``, but its digits are still known to be a date, so
+  they are never read as the value.
+* A range of Western years may leave the century out at its end and the 年 out at its
+  start: ``2015～19 年`` is 2015-01-01 … 2019-12-31, ``2015～2019年度`` runs April 2015 …
+  March 2020. PDF copies leave spaces inside dates (``平成 27 年``, ``2021 年 3 月``).
 
 Input is expected to be normalised (:func:`xlplan.core.normalize.normalize`); the
 functions work on raw text too but then miss full-width digits. No clock is read.
@@ -78,18 +84,28 @@ _POINT_TEMPLATE = r"""
   |
     (?<![\d,.])(?P<wy>(?:19|20)\d{{2}})
     (?:
-        (?P<wfy>年度)
-      | 年(?!度)(?:\s*(?P<wm1>\d{{1,2}})\s*月(?:\s*(?P<wd1>\d{{1,2}})\s*日)?
+        \s*(?P<wfy>年度)
+      | \s*年(?!度)(?:\s*(?P<wm1>\d{{1,2}})\s*月(?:\s*(?P<wd1>\d{{1,2}})\s*日)?
                  | (?P<wbare>\d{{1,2}})(?=[{bare_follow}]|$))?
       | /(?P<wm2>\d{{1,2}})(?:/(?P<wd2>\d{{1,2}})(?![\d/])|(?=末|現在|時点))
       | -(?P<wm3>\d{{1,2}})-(?P<wd3>\d{{1,2}})(?!\d)
+      | (?P<wrange>)(?=\s*～)
+    )
+  |
+    (?<![\d,.A-Za-z])(?P<ny>{first}|\d{{1,2}})(?!\d)
+    (?:
+        \s*(?P<nfy>年度)(?!目)
+      | \s*年\s*(?P<nm>\d{{1,2}})\s*月
     )
 )
 """
 
+# The end of a range of Western years may leave the century out: 2015～19 年.
+_SHORT_YEAR = re.compile(r"(?P<y>\d{2})(?!\d)\s*年(?P<fy>\s*度)?")
+
 # The end of a range may leave the year out: 令和2年4月～12月.
 _MONTH_ONLY = re.compile(r"(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?")
-_RANGE_DASH = re.compile(r"\s*～\s*")
+_RANGE_DASH = re.compile(r"\s*(?:～|から)\s*")  # 令和3年度から令和7年度
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +119,9 @@ class _Point:
     bare_month: int | None  # 令和元年11: a number after 年 without 月
     dotted: bool  # R元.12 style: the month came without 月
     end: int  # where the match ended
+    era_omitted: bool = False  # 22年度: no era, no date guessed
+    western: bool = False  # 2015年: a Western year (its century may carry to a range end)
+    bare_year: bool = False  # 2015～: a Western year without 年, before a range dash
 
 
 class _Reader:
@@ -126,13 +145,19 @@ class _Reader:
         )
         self.first_year = lexicon.FIRST_YEAR
         self.fy_month = lexicon.FISCAL_YEAR_START_MONTH
-        # Cheap pre-check: no era name, abbreviation or 4-digit year, no date.
+        # Cheap pre-check: no era name, abbreviation, 4-digit year or 年度/年月, no date.
         self.trigger = re.compile(
             f"{names}|{abbrs}(?:{re.escape(lexicon.FIRST_YEAR)}|\\d)|(?:19|20)\\d\\d"
+            f"|(?:\\d|{re.escape(lexicon.FIRST_YEAR)})\\s*年\\s*(?:度|\\d)"
         )
 
     def _point(self, m: re.Match[str]) -> _Point:
         g = m.group
+        if g("ny") is not None:
+            nm = g("nm")
+            return _Point(year=-1, month=int(nm) if nm else None, day=None,
+                          fiscal=g("nfy") is not None, bare_month=None, dotted=False,
+                          end=m.end(), era_omitted=True)
         if g("era") is not None:
             ey = g("ey")
             n = 1 if ey == self.first_year else int(ey)
@@ -151,6 +176,7 @@ class _Reader:
             day = g("wd1") or g("wd2") or g("wd3")
             bare = g("wbare")
             dotted = g("wm2") is not None or g("wm3") is not None
+        western = g("wy") is not None
         return _Point(
             year=year,
             month=int(month) if month else None,
@@ -159,6 +185,8 @@ class _Reader:
             bare_month=int(bare) if bare else None,
             dotted=dotted,
             end=m.end(),
+            western=western,
+            bare_year=western and g("wrange") is not None,
         )
 
     def _bounds(self, p: _Point) -> tuple[date, date] | None:
@@ -197,12 +225,27 @@ class _Reader:
 
     def _hit(self, text: str, m: re.Match[str]) -> DateHit:
         p = self._point(m)
+        if p.era_omitted:
+            return DateHit(m.start(), p.end, None, None,
+                           warning("era_omitted", text[m.start():p.end], self.lexicon))
         # A range: point ～ point, or point ～ month (the year carried over).
         dash = _RANGE_DASH.match(text, p.end)
         if dash is not None:
+            short = _SHORT_YEAR.match(text, dash.end()) if p.western else None
+            if short is not None:
+                y = p.year // 100 * 100 + int(short.group("y"))
+                fiscal = short.group("fy") is not None
+                q = _Point(y, None, None, fiscal, None, False, short.end())
+                if p.bare_year:
+                    p = _Point(p.year, None, None, fiscal, None, False, p.end)
+                return self._range(text, m.start(), p, q)
             m2 = self.point.match(text, dash.end())
             if m2 is not None:
                 q = self._point(m2)
+                if q.era_omitted:
+                    return self._single(text, m.start(), p)
+                if p.bare_year:
+                    p = _Point(p.year, None, None, q.fiscal, None, False, p.end)
                 if q.bare_month is not None and (p.month is not None and p.dotted):
                     q = _Point(q.year, q.bare_month, None, False, None, True, q.end)
                 return self._range(text, m.start(), p, q)

@@ -6,6 +6,12 @@ document leaves open are made here and written down in the module's comments and
 :func:`judge`'s docstring, so that a reader of the 判定の根拠 column and a reader of the
 code see the same rule.
 
+:func:`judge` is a sequence of small named rules (direction, suspended, evaluated value,
+relative targets, the values used, the arrow, the progress rate) followed by one grader
+per scheme kind (:mod:`xlplan.core.schemes`: progress, achievement, pace, stages) or, on
+4-1, the mid-target rule. Every sentence of the reasons comes from :data:`REASONS` by a
+stable code, recorded in ``Judgement.reason_codes``.
+
 Pure: no Excel, no clock, no I/O. :func:`judge` is called for every row on every
 recompute, so it avoids regexes and allocations it does not need.
 """
@@ -17,10 +23,22 @@ from collections.abc import Iterable
 
 from xlplan.core.judgement import Judgement
 from xlplan.core.layout import DIRECTION_WORDS
-from xlplan.core.settings import Basis, Direction, MarkLabels, Settings
-from xlplan.core.values import Parsed, Part, Status
+from xlplan.core.lexicon import LEXICON
+from xlplan.core.schemes import (
+    BandUnit,
+    Grade,
+    Role,
+    Scheme,
+    SchemeKind,
+    TargetDefault,
+    Untargeted,
+    format_rate,
+    legend,
+)
+from xlplan.core.settings import Basis, Direction, Settings
+from xlplan.core.values import Parsed, Part, PeriodKind, Status
 
-__all__ = ["FLAG_MESSAGES", "infer_direction", "judge"]
+__all__ = ["FLAG_MESSAGES", "REASONS", "infer_direction", "judge"]
 
 # Statuses that mean "no figure here": v falls back from the projection to the actual.
 _NO_FIGURE = frozenset({Status.NONE, Status.UNDETERMINED})
@@ -277,6 +295,146 @@ def _ordered_keys(maps: Iterable[dict[str, float]]) -> list[str]:
     return list(seen)
 
 
+# --------------------------------------------------------------------------- reasons
+
+# Every sentence of the reasons, keyed by a stable code (Judgement.reason_codes). The
+# Japanese text is what staff read in the 判定の根拠 column; a later catalogue of
+# staff-facing strings can take this table over as it is.
+REASONS: dict[str, str] = {
+    # direction
+    "direction_from_intent": "方向が未入力のため、目標「{text}」から「{word}」と推定しました。",
+    "direction_from_target": "方向が未入力のため、目標が基準値を{side}ことから「{word}」と推定しました。",
+    "direction_assumed": "方向が未入力で目標からも判断できないため、「増加」とみなしました。",
+    "direction_given": "方向：{word}",
+    # what stops a judgement
+    "suspended": "{which}が「進捗管理を停止している」のため、{label}。",
+    "no_value": "見込値（{projection}）も実績値（{actual}）も使えないため{label}。",
+    "mid_missing": FLAG_MESSAGES["mid_missing"] + "。",
+    # the values used
+    "evaluated_actual": "評価値：実績値 {v}（見込値が{why}のため。矢印は括弧書き）",
+    "evaluated_projection": "評価値：見込値 {v}",
+    "baseline_new": "基準値：0（「－」は新規の取組として0とみなす）",
+    "baseline": "基準値：{b}",
+    "target": "{name}：{t}",
+    "relative_resolved": "{name}「{text}」は基準値に対する目標のため、{formula} = {t} としました。",
+    "relative_unresolved": "{name}「{text}」は{why}ため、文言の目標として扱いました。",
+    "units_differ": FLAG_MESSAGES["units_differ"] + "（{a}、{c}）。数値のまま比較しました。",
+    # the arrow
+    "arrow_same_words": "評価値「{words}」が基準値と同じため{arrow}",
+    "arrow_words_reached": "評価値「{words}」が目標に達したため{arrow}",
+    "qualitative_change": FLAG_MESSAGES["qualitative_change"] + "（手動判定が必要）。",
+    "baseline_not_numeric": FLAG_MESSAGES["baseline_not_numeric"] + "（手動判定が必要）。",
+    "arrow_up": "基準値より改善したため{arrow}",
+    "arrow_down": "基準値より悪化したため{arrow}",
+    "arrow_flat": "基準値と同じため{arrow}",
+    # every scheme
+    "scheme_rule": "判定方式：{title}（{legend}）",
+    "words_reached": "評価値が{target}と同じ文言のため{label}",
+    "bound_met": "評価値 {v} は{target}「{t}{word}」の範囲内のため{label}",
+    "bound_not_met": "評価値 {v} は{target}「{t}{word}」の範囲外のため{label}",
+    # progress rate
+    "no_change": "基準値から増減がないため{label}",
+    "progress_rate": "進捗率 r = (v−b)/(t−b) = ({v}−{b})/({t}−{b}) = {r}",
+    "progress_worse": "基準値より悪化したため{label}",
+    "progress_grade": "{rule}のため{label}",
+    "maintain_kept": "維持：{name} {level} 以上を保ったため{label}",
+    "maintain_missed": "維持：{name} {level} を下回ったため{label}",
+    "untargeted_better": "{why}改善したので{label}",
+    "untargeted_worse": "{why}悪化したので{label}",
+    "why_target_equals_baseline": "目標が基準値と同じため、",
+    "why_target_words": "目標が文言のため、",
+    "why_target_conflicts": FLAG_MESSAGES["target_conflicts_direction"] + "。",
+    "why_target_missing": FLAG_MESSAGES["target_missing"] + "。",
+    # achievement rate and pace
+    "every_year": "目標は毎年の値のため、{fy}年度の評価値を目標と比べます。",
+    "expected_value": (
+        "期待値 e = b+(t−b)×{k}/{n} = {b}+({t}−{b})×{k}/{n} = {e}"
+        "（基準{by}年度から目標{ty}年度までの直線の{fy}年度の値）"
+    ),
+    "pace_no_baseline": "基準値が数値でないため、期待値ではなく目標と比べます。",
+    "achievement_rate": "{measure} a = {formula} = {a}",
+    "ratio_undefined": "比が計算できない値のため（{ref_name} {ref}）、{ref_name}に達したかどうかで判定しました。",
+    "ratio_reached": "{ref_name}に達したため{label}",
+    "ratio_missed": "{ref_name}に達していないため{label}",
+    "ratio_grade": "{measure}が{rule}のため{label}",
+    "ungraded": "目標が数値でないため、{title}では評価しません（{label}）。",
+    # stages
+    "stage_reached": "{target} {t} に到達したため{label}",
+    "stage_band": "幅：{band}",
+    "stage_better": "基準値との差 {diff} が幅を超える改善のため{label}",
+    "stage_same": "基準値との差 {diff} が幅{within}のため{label}",
+    "stage_worse": "基準値との差 {diff} が幅を超える悪化のため{label}",
+    # 4-1: mid target reached
+    "mid_reached": "{target}に到達したため{label}",
+    "mid_missed": "{target}に未到達のため{label}",
+    "mid_untargeted_reached": "{target}が数値でないため、基準値より改善したので{label}",
+    "mid_untargeted_missed": "{target}が数値でないため、基準値より改善していないので{label}",
+    "reference_rate": (
+        "参考：最終目標に対する進捗率 r = (v−b)/(t−b) = ({v}−{b})/({t}−{b}) = {r}"
+    ),
+}
+
+
+class _Ctx:
+    """One judgement in the making: the scheme, the direction, the reasons so far."""
+
+    __slots__ = ("codes", "direction", "flags", "inferred", "on_41", "reasons", "scheme",
+                 "settings", "sheet")
+
+    def __init__(self, sheet: str, settings: Settings) -> None:
+        self.sheet = sheet
+        self.on_41 = sheet == "4-1"
+        self.settings = settings
+        self.scheme: Scheme = settings.active_scheme
+        self.reasons: list[str] = []
+        self.codes: list[str] = []
+        self.flags: list[str] = []
+        self.direction = Direction.INCREASE
+        self.inferred = False
+
+    def say(self, code: str, **kw: object) -> None:
+        self.reasons.append(REASONS[code].format(**kw))
+        self.codes.append(code)
+
+    def flag(self, code: str) -> None:
+        self.flags.append(code)
+
+    def result(
+        self,
+        trend: str,
+        mark: str,
+        role: Role,
+        *,
+        progress: float | None = None,
+        basis: Basis | None = None,
+        evaluated: Parsed | None = None,
+        vals: _Values | None = None,
+        target: float | None = None,
+        measure: float | None = None,
+        expected: float | None = None,
+    ) -> Judgement:
+        return Judgement(
+            trend=trend,
+            mark=mark,
+            progress=progress,
+            basis=basis,
+            direction=self.direction,
+            direction_inferred=self.inferred,
+            evaluated=evaluated,
+            evaluated_value=vals.v if vals else None,
+            baseline_value=vals.b if vals else None,
+            target_value=target,
+            reasons=tuple(self.reasons),
+            flags=tuple(self.flags),
+            evaluated_unit=vals.v_unit if vals else None,
+            role=role.value,
+            scheme=self.scheme.name,
+            reason_codes=tuple(self.codes),
+            measure=measure,
+            expected=expected,
+        )
+
+
 # --------------------------------------------------------------------------- direction
 
 
@@ -293,35 +451,58 @@ def _better(x: float, y: float, direction: Direction) -> int:
 
 
 def infer_direction(baseline: Parsed, final: Parsed, mid: Parsed | None = None) -> Direction | None:
-    """増加/減少 from the targets when the workbook leaves the direction blank.
+    """増加/減少/維持 from the targets when the workbook leaves the direction blank.
 
-    A numeric target below the baseline means 減少; above it, 増加. A qualitative target
-    says so itself (``減少を目指します``). The final target is asked first, then the mid
-    target. ``None`` when nothing tells (the caller then assumes 増加).
+    A qualitative or relative target says so itself (``減少を目指します``, ``基準値より5割減``,
+    ``現状維持``); a bound says which side is good (``120件以下`` → 減少); a numeric target
+    below the baseline means 減少, above it 増加. The final target is asked first, then
+    the mid target. ``None`` when nothing tells (the caller then assumes 増加).
     """
     return _infer(baseline, final, mid)[0]
 
 
-def _infer(baseline: Parsed, final: Parsed, mid: Parsed | None) -> tuple[Direction | None, str]:
-    """The inferred direction and the sentence that says how it was inferred."""
+_INTENT_DIRECTIONS = {
+    "increase": Direction.INCREASE,
+    "decrease": Direction.DECREASE,
+    "maintain": Direction.MAINTAIN,
+}
+
+
+def _infer(
+    baseline: Parsed, final: Parsed, mid: Parsed | None
+) -> tuple[Direction | None, str, dict[str, str]]:
+    """The inferred direction, the reason code and its fields."""
     for target in (final, mid):
         if target is None:
             continue
-        if target.intent in ("increase", "decrease"):
-            found = Direction.DECREASE if target.intent == "decrease" else Direction.INCREASE
+        found = _INTENT_DIRECTIONS.get(target.intent or "")
+        if found is None and target.bound is not None:
+            found = Direction.INCREASE if target.bound.side == "min" else Direction.DECREASE
+        if found is not None:
             text = _value_text(target)
-            word = DIRECTION_WORDS[found]
-            return found, f"方向が未入力のため、目標「{text}」から「{word}」と推定しました。"
+            return found, "direction_from_intent", {"text": text,
+                                                    "word": DIRECTION_WORDS[found]}
         vals = _reduce(baseline, None, target)
         if vals.b is not None and vals.t is not None and not _close(vals.b, vals.t):
             found = Direction.DECREASE if vals.t < vals.b else Direction.INCREASE
             side = "下回る" if found is Direction.DECREASE else "上回る"
-            word = DIRECTION_WORDS[found]
-            return (
-                found,
-                f"方向が未入力のため、目標が基準値を{side}ことから「{word}」と推定しました。",
-            )
-    return None, "方向が未入力で目標からも判断できないため、「増加」とみなしました。"
+            return found, "direction_from_target", {"side": side,
+                                                    "word": DIRECTION_WORDS[found]}
+    return None, "direction_assumed", {}
+
+
+def _direction_rule(ctx: _Ctx, baseline: Parsed, final: Parsed, mid: Parsed | None,
+                    direction: Direction | None) -> None:
+    """Rule 2: the direction, given or inferred (and said so)."""
+    if direction is None:
+        guessed, code, kw = _infer(baseline, final, mid)
+        ctx.say(code, **kw)
+        ctx.direction = guessed or Direction.INCREASE
+        ctx.inferred = True
+    else:
+        ctx.direction = direction
+        if direction is not Direction.INCREASE:
+            ctx.say("direction_given", word=DIRECTION_WORDS[direction])
 
 
 # --------------------------------------------------------------------------- judge
@@ -345,8 +526,8 @@ def judge(
     """The arrow and the mark of one indicator, with the reasons.
 
     ``sheet`` is "4-1" (mark = 中間目標到達 ○/×, against ``mid``) or "4-2"/"4-3"
-    (mark = 進捗率 ◎○△－×, against ``final``). Symbols and thresholds come from
-    ``settings``.
+    (mark graded by ``settings.active_scheme`` against ``final``: the FY2020 進捗率
+    ◎○△－× by default). Symbols, thresholds and the scheme come from ``settings``.
 
     Decisions where the domain document is silent:
 
@@ -367,197 +548,209 @@ def judge(
     * A text v equal to the text target counts as r = 1 (progress 1.0).
     * Units that differ are compared as numbers anyway and reported (``units_differ``).
       A yearly rate (件/年) compares with a plain count (件); other periods do not.
+    * A target relative to the baseline (基準値より5割減) becomes b × factor + offset when
+      the baseline is a number (and the reference is the baseline, not another year);
+      otherwise it stays a qualitative target with its intent.
+    * A bound target (1,500人以上, 30%超) is reached when v is on its side: the best
+      grade (progress, stages) or ○ (4-1); an exclusive bound (超, 未満) is not reached
+      by v equal to it, so such a v gets at most the second grade.
     """
-    labels = settings.labels
-    reasons: list[str] = []
-    flags: list[str] = []
-    on_41 = sheet == "4-1"
-
-    # Direction first: every later sentence depends on it.
-    if direction is None:
-        guessed, said = _infer(baseline, final, mid)
-        reasons.append(said)
-        used_direction = guessed or Direction.INCREASE
-        inferred = True
-    else:
-        used_direction = direction
-        inferred = False
-        if direction is not Direction.INCREASE:
-            reasons.append(f"方向：{DIRECTION_WORDS[direction]}")
-
-    def result(
-        trend: str,
-        mark: str,
-        *,
-        progress: float | None = None,
-        basis: Basis | None = None,
-        evaluated: Parsed | None = None,
-        vals: _Values | None = None,
-        target: float | None = None,
-    ) -> Judgement:
-        return Judgement(
-            trend=trend,
-            mark=mark,
-            progress=progress,
-            basis=basis,
-            direction=used_direction,
-            direction_inferred=inferred,
-            evaluated=evaluated,
-            evaluated_value=vals.v if vals else None,
-            baseline_value=vals.b if vals else None,
-            target_value=target,
-            reasons=tuple(reasons),
-            flags=tuple(flags),
-            evaluated_unit=vals.v_unit if vals else None,
-        )
+    ctx = _Ctx(sheet, settings)
+    _direction_rule(ctx, baseline, final, mid, direction)
+    scheme = ctx.scheme
 
     # Rule 6: suspended tracking overrides everything.
     if projection.status is Status.SUSPENDED or actual.status is Status.SUSPENDED:
         which = "見込値" if projection.status is Status.SUSPENDED else "実績値"
-        reasons.append(f"{which}が「進捗管理を停止している」のため、{labels.suspended}。")
-        return result(labels.suspended, labels.suspended)
+        ctx.say("suspended", which=which, label=scheme.suspended)
+        return ctx.result(scheme.suspended, scheme.suspended, Role.SUSPENDED)
 
     # Rule 1: the evaluated value.
-    if projection.status not in _NO_FIGURE and _has_content(projection):
-        v, basis = projection, Basis.PROJECTION
-    elif actual.status not in _NO_FIGURE and _has_content(actual):
-        v, basis = actual, Basis.ACTUAL
-    else:
-        reasons.append(
-            f"見込値（{_value_text(projection)}）も実績値（{_value_text(actual)}）も"
-            f"使えないため{labels.unknown}。"
-        )
-        return result(labels.unknown, labels.unknown)
+    picked = _evaluated_rule(projection, actual)
+    if picked is None:
+        ctx.say("no_value", projection=_value_text(projection), actual=_value_text(actual),
+                label=scheme.unknown)
+        return ctx.result(scheme.unknown, scheme.unknown, Role.UNKNOWN)
+    v, basis = picked
 
-    # The target the mark is judged against.
-    if on_41 and (mid is None or mid.status in _NO_FIGURE):
-        flags.append("mid_missing")
-        reasons.append(FLAG_MESSAGES["mid_missing"] + "。")
-        mark_target, target_name = final, "最終目標"
-    elif on_41 and mid is not None:
-        mark_target, target_name = mid, "中間目標"
+    # The target the mark is judged against; relative targets resolved on the baseline.
+    final_t, final_rel = _resolve_relative(ctx, baseline, final)
+    mid_t, mid_rel = _resolve_relative(ctx, baseline, mid) if mid is not None else (None, None)
+    if ctx.on_41 and (mid is None or mid.status in _NO_FIGURE):
+        ctx.flag("mid_missing")
+        ctx.say("mid_missing")
+        target, target_name, rel = final_t, "最終目標", final_rel
+    elif ctx.on_41 and mid_t is not None:
+        target, target_name, rel = mid_t, "中間目標", mid_rel
     else:
-        mark_target, target_name = final, "目標"
+        target, target_name, rel = final_t, "目標", final_rel
 
-    vals = _reduce(baseline, v, mark_target)
+    vals = _reduce(baseline, v, target)
     # On 4-1 the progress rate (informational) is against the final target.
-    final_vals = _reduce(baseline, v, final) if on_41 and mark_target is not final else vals
+    final_vals = _reduce(baseline, v, final_t) if ctx.on_41 and target is not final_t else vals
+    _values_rule(ctx, basis, projection, baseline, v, vals, target, target_name, rel)
 
-    # Reasons: the values used.
+    change = _arrow_rule(ctx, v, baseline, final_t, target, vals, basis)
+    up, down, flat = ctx.settings.labels.up, ctx.settings.labels.down, ctx.settings.labels.flat
+    if change is None:
+        trend = scheme.unknown
+    else:
+        trend = _arrow(up if change > 0 else down if change < 0 else flat, basis)
+
+    hits_final = _same_words(v, final_t)
+    progress = _progress_rate(ctx, final_vals, change, hits_final)
+    text_hit = hits_final or _same_words(v, target)
+    if ctx.on_41:
+        mark, role = _mark_41(ctx, vals, target, target_name, change, text_hit)
+        if progress is not None:
+            ctx.say("reference_rate", v=_fmt(final_vals.v or 0), b=_fmt(final_vals.b or 0),
+                    t=_fmt(final_vals.t or 0), r=_pct(progress))
+        measure: float | None = None
+        expected: float | None = None
+    else:
+        grading = _GRADERS[scheme.kind]
+        mark, role, measure, expected = grading(ctx, vals, target, change, text_hit,
+                                                progress)
+    return ctx.result(trend, mark, role, progress=progress, basis=basis, evaluated=v,
+                      vals=vals, target=vals.t, measure=measure, expected=expected)
+
+
+def _arrow(symbol: str, basis: Basis) -> str:
+    return f"({symbol})" if basis is Basis.ACTUAL else symbol
+
+
+def _evaluated_rule(projection: Parsed, actual: Parsed) -> tuple[Parsed, Basis] | None:
+    """Rule 1: v = the projection, else the actual (arrow in brackets), else nothing."""
+    if projection.status not in _NO_FIGURE and _has_content(projection):
+        return projection, Basis.PROJECTION
+    if actual.status not in _NO_FIGURE and _has_content(actual):
+        return actual, Basis.ACTUAL
+    return None
+
+
+def _resolve_relative(ctx: _Ctx, baseline: Parsed,
+                      target: Parsed) -> tuple[Parsed, tuple[Parsed, str] | None]:
+    """A relative target (基準値より5割減) as a number against the baseline.
+
+    Returns the target to judge against and, when it was relative, the original with
+    the reason code to say (resolved or why not), said later with the values.
+    """
+    rel = target.relative
+    if rel is None or target.status is not Status.QUALITATIVE:
+        return target, None
+    bn = _number(baseline, None) if baseline.status is None else None
+    lx = LEXICON
+    other_year = rel.reference_year is not None and (
+        rel.reference_year != ctx.settings.baseline_year)
+    named = rel.reference in lx.BASELINE_REFERENCES or rel.reference == ""
+    if bn is None or bn.fraction is not None or other_year or not (
+        named or rel.reference_year is not None
+    ):
+        return target, (target, "relative_unresolved")
+    value = bn.value * rel.factor + rel.offset
+    if rel.unit is not None and bn.unit is not None and _base_unit(rel.unit) != bn.unit:
+        return target, (target, "relative_unresolved")
+    resolved = Parsed(
+        text=target.text,
+        value=value,
+        unit=baseline.unit,
+        parts=(Part(value, baseline.unit),),
+        bound=rel.bound,
+        period=target.period,
+    )
+    return resolved, (target, "relative_resolved")
+
+
+def _values_rule(ctx: _Ctx, basis: Basis, projection: Parsed, baseline: Parsed, v: Parsed,
+                 vals: _Values, target: Parsed, target_name: str,
+                 rel: tuple[Parsed, str] | None) -> None:
+    """Say which values were used."""
     shown_v = vals.v_text or _value_text(v)
     if basis is Basis.ACTUAL:
         why = "未入力" if projection.status is Status.NONE else "未確定"
-        reasons.append(f"評価値：実績値 {shown_v}（見込値が{why}のため。矢印は括弧書き）")
+        ctx.say("evaluated_actual", v=shown_v, why=why)
     else:
-        reasons.append(f"評価値：見込値 {shown_v}")
+        ctx.say("evaluated_projection", v=shown_v)
     if baseline.status is Status.NONE:
-        reasons.append("基準値：0（「－」は新規の取組として0とみなす）")
+        ctx.say("baseline_new")
     else:
-        reasons.append(f"基準値：{vals.b_text or _value_text(baseline)}")
-    reasons.append(f"{target_name}：{vals.t_text or _value_text(mark_target)}")
+        ctx.say("baseline", b=vals.b_text or _value_text(baseline))
+    ctx.say("target", name=target_name, t=vals.t_text or _value_text(target))
+    if rel is not None:
+        original, code = rel
+        r = original.relative
+        assert r is not None
+        if code == "relative_resolved":
+            formula = ("基準値" if r.factor == 1 and r.offset == 0
+                       else f"基準値×{_fmt(r.factor)}") if r.offset == 0 else (
+                f"基準値{'+' if r.offset > 0 else '−'}{_fmt(abs(r.offset))}"
+                if r.factor == 1 else
+                f"基準値×{_fmt(r.factor)}{'+' if r.offset > 0 else '−'}{_fmt(abs(r.offset))}")
+            ctx.say(code, name=target_name, text=r.words, formula=formula,
+                    t=vals.t_text or _fmt(vals.t or 0))
+        else:
+            why = ("基準値以外の年を基準としている" if r.reference_year is not None
+                   or (r.reference not in LEXICON.BASELINE_REFERENCES and r.reference)
+                   else "基準値が数値でない")
+            ctx.say(code, name=target_name, text=r.words, why=why)
     if vals.units_differ is not None:
-        flags.append("units_differ")
+        ctx.flag("units_differ")
         a, c = vals.units_differ
-        reasons.append(f"{FLAG_MESSAGES['units_differ']}（{a}、{c}）。数値のまま比較しました。")
+        ctx.say("units_differ", a=a, c=c)
 
-    def arrow(symbol: str) -> str:
-        return f"({symbol})" if basis is Basis.ACTUAL else symbol
 
-    # Rule 3: the arrow, from v against b.
-    # A word as v ranks only against the same word as b (no change) or as a target.
-    hits_final = _same_words(v, final)
-    text_hits_target = hits_final or _same_words(v, mark_target)
-    change: int | None
+def _arrow_rule(ctx: _Ctx, v: Parsed, baseline: Parsed, final: Parsed, target: Parsed,
+                vals: _Values, basis: Basis) -> int | None:
+    """Rule 3: +1/0/−1 for v better/equal/worse than b; None when they cannot be ranked.
+
+    A word as v ranks only against the same word as b (no change) or as a target.
+    """
+    labels = ctx.settings.labels
     if _same_words(v, baseline):
-        change = 0
-        reasons.append(f"評価値「{v.words}」が基準値と同じため{arrow(labels.flat)}")
-    elif text_hits_target:
-        change = 1
-        reasons.append(f"評価値「{v.words}」が目標に達したため{arrow(labels.up)}")
-    elif v.status is Status.QUALITATIVE or vals.v is None:
-        change = None
-        flags.append("qualitative_change")
-        reasons.append(FLAG_MESSAGES["qualitative_change"] + "（手動判定が必要）。")
-    elif vals.b is None:
-        change = None
-        flags.append("baseline_not_numeric")
-        reasons.append(FLAG_MESSAGES["baseline_not_numeric"] + "（手動判定が必要）。")
+        ctx.say("arrow_same_words", words=v.words, arrow=_arrow(labels.flat, basis))
+        return 0
+    if _same_words(v, final) or _same_words(v, target):
+        ctx.say("arrow_words_reached", words=v.words, arrow=_arrow(labels.up, basis))
+        return 1
+    if v.status is Status.QUALITATIVE or vals.v is None:
+        ctx.flag("qualitative_change")
+        ctx.say("qualitative_change")
+        return None
+    if vals.b is None:
+        ctx.flag("baseline_not_numeric")
+        ctx.say("baseline_not_numeric")
+        return None
+    change = _better(vals.v, vals.b, ctx.direction)
+    if change > 0:
+        ctx.say("arrow_up", arrow=_arrow(labels.up, basis))
+    elif change < 0:
+        ctx.say("arrow_down", arrow=_arrow(labels.down, basis))
     else:
-        change = _better(vals.v, vals.b, used_direction)
-        if change > 0:
-            reasons.append(f"基準値より改善したため{arrow(labels.up)}")
-        elif change < 0:
-            reasons.append(f"基準値より悪化したため{arrow(labels.down)}")
-        else:
-            reasons.append(f"基準値と同じため{arrow(labels.flat)}")
-    trend = (
-        labels.unknown
-        if change is None
-        else arrow(labels.up if change > 0 else labels.down if change < 0 else labels.flat)
-    )
+        ctx.say("arrow_flat", arrow=_arrow(labels.flat, basis))
+    return change
 
-    # The progress rate r = (v - b) / (t - b) against the final target.
-    progress: float | None = None
-    r_vals = final_vals
+
+def _progress_rate(ctx: _Ctx, r_vals: _Values, change: int | None,
+                   hits_final: bool) -> float | None:
+    """r = (v − b)/(t − b) against the final target; None when it is not defined."""
     if hits_final:
-        progress = 1.0
-    elif (
-        used_direction is not Direction.MAINTAIN
-        and r_vals.v is not None
-        and r_vals.b is not None
-        and r_vals.t is not None
-        and change is not None
+        return 1.0
+    if (
+        ctx.direction is Direction.MAINTAIN
+        or r_vals.v is None
+        or r_vals.b is None
+        or r_vals.t is None
+        or change is None
     ):
-        if _close(r_vals.t, r_vals.b):
-            pass
-        elif _better(r_vals.t, r_vals.b, used_direction) < 0:
-            if not on_41:
-                flags.append("target_conflicts_direction")
-        else:
-            progress = round((r_vals.v - r_vals.b) / (r_vals.t - r_vals.b), 9)
-            if not math.isfinite(progress):
-                progress = None
-
-    if on_41:
-        mark = _mark_41(
-            labels,
-            reasons,
-            flags,
-            v,
-            vals,
-            mark_target,
-            target_name,
-            used_direction,
-            change,
-            text_hits_target,
-        )
-        if progress is not None:
-            reasons.append(
-                f"参考：最終目標に対する進捗率 r = (v−b)/(t−b) = ({_fmt(r_vals.v or 0)}−"
-                f"{_fmt(r_vals.b or 0)})/({_fmt(r_vals.t or 0)}−{_fmt(r_vals.b or 0)}) = "
-                f"{_pct(progress)}"
-            )
-    else:
-        mark = _mark_42(
-            settings,
-            reasons,
-            flags,
-            vals,
-            mark_target,
-            used_direction,
-            change,
-            text_hits_target,
-            progress,
-        )
-    return result(
-        trend,
-        mark,
-        progress=progress,
-        basis=basis,
-        evaluated=v,
-        vals=vals,
-        target=vals.t,
-    )
+        return None
+    if _close(r_vals.t, r_vals.b):
+        return None
+    if _better(r_vals.t, r_vals.b, ctx.direction) < 0:
+        if not ctx.on_41:
+            ctx.flag("target_conflicts_direction")
+        return None
+    progress = round((r_vals.v - r_vals.b) / (r_vals.t - r_vals.b), 9)
+    return progress if math.isfinite(progress) else None
 
 
 def _same_words(a: Parsed, b: Parsed) -> bool:
@@ -574,106 +767,285 @@ def _has_content(p: Parsed) -> bool:
     return p.status is not None or p.value is not None or bool(p.parts)
 
 
-def _mark_42(
-    settings: Settings,
-    reasons: list[str],
-    flags: list[str],
-    vals: _Values,
-    target: Parsed,
-    direction: Direction,
-    change: int | None,
-    text_hits_target: bool,
-    progress: float | None,
-) -> str:
-    labels = settings.labels
-    full, half = settings.threshold_full, settings.threshold_half
-    if text_hits_target:
-        reasons.append(f"評価値が目標と同じ文言のため{labels.full}")
-        return labels.full
+# --------------------------------------------------------------------------- grading
+
+# (mark, role, measure, expected) of 4-2/4-3.
+_Graded = tuple[str, Role, float | None, float | None]
+
+
+def _bound_check(ctx: _Ctx, vals: _Values, target: Parsed, target_name: str,
+                 good: Grade) -> tuple[bool, str] | None:
+    """Whether a bound target (1,500人以上) is reached; None without a bound, or when the
+    bound says the other side is good than the direction does (then it is ignored, so
+    that a better v never gets a worse grade)."""
+    b = target.bound
+    if b is None or vals.v is None or vals.t is None:
+        return None
+    if (b.side == "min") != (ctx.direction is not Direction.DECREASE):
+        return None
+    return b.holds(vals.v, vals.t) or (_close(vals.v, vals.t) and b.inclusive), b.word
+
+
+def _say_bound(ctx: _Ctx, met: bool, word: str, vals: _Values, target_name: str,
+               label: str) -> None:
+    ctx.say("bound_met" if met else "bound_not_met", v=_fmt(vals.v or 0), target=target_name,
+            t=vals.t_text or _fmt(vals.t or 0), word=word, label=label)
+
+
+def _grade_progress(ctx: _Ctx, vals: _Values, target: Parsed, change: int | None,
+                    text_hit: bool, progress: float | None) -> _Graded:
+    """Rule 4: the progress rate r graded by the scheme's thresholds (◎○△), － and ×."""
+    s = ctx.scheme
+    best, worst, same = s.best, s.worst, s.no_change
+    assert same is not None
+    if text_hit:
+        ctx.say("words_reached", target="目標", label=best.label)
+        return best.label, best.role, progress, None
     if change is None:
-        return labels.unknown
-    if direction is Direction.MAINTAIN:
-        return _mark_maintain(labels.full, labels.worse, reasons, vals)
+        return s.unknown, Role.UNKNOWN, None, None
+    bound = _bound_check(ctx, vals, target, "目標", best)
+    if bound is not None and bound[0]:
+        _say_bound(ctx, True, bound[1], vals, "目標", best.label)
+        return best.label, best.role, progress, None
+    if ctx.direction is Direction.MAINTAIN:
+        g = _maintain(ctx, vals, best, worst)
+        return g.label, g.role, None, None
     if change == 0:
-        reasons.append(f"基準値から増減がないため{labels.none}")
-        return labels.none
+        ctx.say("no_change", label=same.label)
+        return same.label, same.role, progress, None
     if progress is not None and vals.t is not None and vals.b is not None and vals.v is not None:
-        reasons.append(
-            f"進捗率 r = (v−b)/(t−b) = ({_fmt(vals.v)}−{_fmt(vals.b)})/"
-            f"({_fmt(vals.t)}−{_fmt(vals.b)}) = {_pct(progress)}"
-        )
+        ctx.say("progress_rate", v=_fmt(vals.v), b=_fmt(vals.b), t=_fmt(vals.t),
+                r=_pct(progress))
         # The sign comes from the comparison, not from r, so that a tiny r still
         # agrees with the arrow.
         if change < 0:
-            reasons.append(f"基準値より悪化したため{labels.worse}")
-            return labels.worse
-        if progress >= full:
-            reasons.append(f"{_pct(full)}以上のため{labels.full}")
-            return labels.full
-        if progress >= half:
-            reasons.append(f"{_pct(half)}以上{_pct(full)}未満のため{labels.half}")
-            return labels.half
-        reasons.append(f"{_pct(half)}未満のため{labels.some}")
-        return labels.some
+            ctx.say("progress_worse", label=worst.label)
+            return worst.label, worst.role, progress, None
+        g = s.grade_for(progress)
+        if bound is not None and g is best:  # an exclusive bound not passed: not the best
+            g = s.grades[1]
+            _say_bound(ctx, False, bound[1], vals, "目標", g.label)
+            return g.label, g.role, progress, None
+        ctx.say("progress_grade", rule=_grade_rule(s, g), label=g.label)
+        return g.label, g.role, progress, None
     # No usable numeric target: better or worse is all there is.
+    why = _untargeted_why(ctx, vals, target)
+    g = best if change > 0 else worst
+    ctx.say("untargeted_better" if change > 0 else "untargeted_worse", why=why, label=g.label)
+    return g.label, g.role, None, None
+
+
+def _untargeted_why(ctx: _Ctx, vals: _Values, target: Parsed) -> str:
     if vals.t is not None and vals.b is not None and _close(vals.t, vals.b):
-        why = "目標が基準値と同じため、"
-    elif "target_conflicts_direction" in flags:
-        why = FLAG_MESSAGES["target_conflicts_direction"] + "。"
-    elif target.status is Status.QUALITATIVE:
-        why = "目標が文言のため、"
-    else:
-        flags.append("target_missing")
-        why = FLAG_MESSAGES["target_missing"] + "。"
-    if change > 0:
-        reasons.append(f"{why}改善したので{labels.full}")
-        return labels.full
-    reasons.append(f"{why}悪化したので{labels.worse}")
-    return labels.worse
+        return REASONS["why_target_equals_baseline"]
+    if "target_conflicts_direction" in ctx.flags:
+        return REASONS["why_target_conflicts"]
+    if target.status is Status.QUALITATIVE:
+        return REASONS["why_target_words"]
+    ctx.flag("target_missing")
+    return REASONS["why_target_missing"]
 
 
-def _mark_maintain(good: str, bad: str, reasons: list[str], vals: _Values) -> str:
+def _grade_rule(s: Scheme, g: Grade) -> str:
+    """'100%以上', '50%以上100%未満', '50%未満': the threshold rule of grade ``g``."""
+    grades = s.threshold_grades
+    # The FY2020 scheme keeps the report's own percent format (50.0% for 0.5000001).
+    rate = _pct if s.kind is SchemeKind.PROGRESS else format_rate
+    i = grades.index(g) if g in grades else len(grades)
+    below = ""
+    if i > 0:
+        prev = grades[i - 1]
+        assert prev.threshold is not None
+        below = rate(prev.threshold) + ("未満" if prev.inclusive else "以下")
+    if g.threshold is None or (i == len(grades) - 1 and s.kind is SchemeKind.PROGRESS):
+        return below
+    return rate(g.threshold) + ("以上" if g.inclusive else "超") + below
+
+
+def _maintain(ctx: _Ctx, vals: _Values, good: Grade, bad: Grade) -> Grade:
+    """維持: v at or above the level (the target, else the baseline) is good."""
     level = vals.t if vals.t is not None else vals.b
     if level is None or vals.v is None:
         return bad
     name = "目標" if vals.t is not None else "基準値"
     if vals.v >= level or _close(vals.v, level):
-        reasons.append(f"維持：{name} {_fmt(level)} 以上を保ったため{good}")
+        ctx.say("maintain_kept", name=name, level=_fmt(level), label=good.label)
         return good
-    reasons.append(f"維持：{name} {_fmt(level)} を下回ったため{bad}")
+    ctx.say("maintain_missed", name=name, level=_fmt(level), label=bad.label)
     return bad
 
 
-def _mark_41(
-    labels: MarkLabels,
-    reasons: list[str],
-    flags: list[str],
-    v: Parsed,
-    vals: _Values,
-    target: Parsed,
-    target_name: str,
-    direction: Direction,
-    change: int | None,
-    text_hits_target: bool,
-) -> str:
-    if text_hits_target:
-        reasons.append(f"評価値が{target_name}と同じ文言のため{labels.reached}")
-        return labels.reached
+def _say_scheme(ctx: _Ctx) -> None:
+    s = ctx.scheme
+    ctx.say("scheme_rule", title=s.title, legend=legend(s, sep="・"))
+
+
+def _grade_ratio(ctx: _Ctx, vals: _Values, target: Parsed, change: int | None,
+                 text_hit: bool, progress: float | None) -> _Graded:
+    """achievement (a = v/t, or v/e before the final year) and pace (a = v/e)."""
+    s = ctx.scheme
+    _say_scheme(ctx)
+    if text_hit:
+        ctx.say("words_reached", target="目標", label=s.best.label)
+        return s.best.label, s.best.role, None, None
+    if vals.v is None:  # a word that is neither the baseline's nor the target's
+        return s.unknown, Role.UNKNOWN, None, None
+    if vals.t is None:
+        if s.untargeted is Untargeted.UNGRADED:
+            if target.status is not Status.QUALITATIVE:
+                ctx.flag("target_missing")
+            ctx.say("ungraded", title=s.title, label=s.ungraded)
+            return s.ungraded, Role.UNGRADED, None, None
+        if change is None:
+            return s.unknown, Role.UNKNOWN, None, None
+        why = _untargeted_why(ctx, vals, target)
+        g = s.best if change > 0 else s.worst
+        ctx.say("untargeted_better" if change > 0 else "untargeted_worse", why=why,
+                label=g.label)
+        return g.label, g.role, None, None
+    ref, ref_name, expected = _reference(ctx, vals, target)
+    lower = ctx.direction is Direction.DECREASE
+    a = _ratio(vals.v, ref, lower)
+    if a is None:
+        ctx.say("ratio_undefined", ref_name=ref_name, ref=_fmt(ref))
+        reached = _better(vals.v, ref, ctx.direction) >= 0
+        g = s.best if reached else s.worst
+        ctx.say("ratio_reached" if reached else "ratio_missed", ref_name=ref_name,
+                label=g.label)
+        return g.label, g.role, None, expected
+    a = round(a, 9)
+    sym = "e" if expected is not None else "t"
+    formula = (f"{sym}/v = {_fmt(ref)}/{_fmt(vals.v)}" if lower
+               else f"v/{sym} = {_fmt(vals.v)}/{_fmt(ref)}")
+    measure = "期待値に対する達成率" if expected is not None else "達成率"
+    ctx.say("achievement_rate", measure=measure, formula=formula, a=_pct(a))
+    g = s.grade_for(a)
+    ctx.say("ratio_grade", measure=measure, rule=_grade_rule(s, g), label=g.label)
+    return g.label, g.role, a, expected
+
+
+def _reference(ctx: _Ctx, vals: _Values, target: Parsed) -> tuple[float, str, float | None]:
+    """What v is compared with: the target, or the expected value of the year (pace)."""
+    assert vals.t is not None
+    st = ctx.settings
+    s = ctx.scheme
+    fy, by, ty = st.fiscal_year, st.baseline_year, st.final_year
+    kind = target.period.kind if target.period is not None else None
+    if kind is PeriodKind.EVERY_YEAR or kind is PeriodKind.PER_YEAR or (
+        kind is None and s.kind is SchemeKind.ACHIEVEMENT
+        and s.target_default is TargetDefault.EVERY_YEAR
+    ):
+        ctx.say("every_year", fy=fy)
+        return vals.t, "目標", None
+    if fy >= ty or ty <= by:
+        return vals.t, "目標", None
+    if vals.b is None:
+        ctx.say("pace_no_baseline")
+        return vals.t, "目標", None
+    k, n = max(0, fy - by), ty - by
+    e = round(vals.b + (vals.t - vals.b) * k / n, 9)
+    if not math.isfinite(e):
+        return vals.t, "目標", None
+    ctx.say("expected_value", k=k, n=n, b=_fmt(vals.b), t=_fmt(vals.t), e=_fmt(e), by=by,
+            ty=ty, fy=fy)
+    return e, "期待値", e
+
+
+def _ratio(v: float, ref: float, lower: bool) -> float | None:
+    """v/ref (ref/v when lower is better); None where the ratio means nothing (a zero,
+    negative or infinite reference, or v ≤ 0 when lower is better): then reached-or-not
+    decides."""
+    if ref <= 0 or _close(ref, 0.0) or not math.isfinite(ref):
+        return None
+    if not lower:
+        a = v / ref
+    elif v <= 0 or _close(v, 0.0):
+        return None
+    else:
+        a = ref / v
+    return a if math.isfinite(a) else None
+
+
+def _grade_stages(ctx: _Ctx, vals: _Values, target: Parsed, change: int | None,
+                  text_hit: bool, progress: float | None) -> _Graded:
+    """達成 (target reached) / 前進 / 横ばい / 後退 against the baseline with the band."""
+    s = ctx.scheme
+    reached_g, better_g, same_g, worse_g = s.grades
+    _say_scheme(ctx)
+    if text_hit:
+        ctx.say("words_reached", target="目標", label=reached_g.label)
+        return reached_g.label, reached_g.role, None, None
+    if vals.v is not None and vals.t is not None:
+        bound = _bound_check(ctx, vals, target, "目標", reached_g)
+        if bound is not None:
+            if bound[0]:
+                _say_bound(ctx, True, bound[1], vals, "目標", reached_g.label)
+                return reached_g.label, reached_g.role, None, None
+        elif _better(vals.v, vals.t, ctx.direction) >= 0:
+            ctx.say("stage_reached", target="目標", t=vals.t_text or _fmt(vals.t),
+                    label=reached_g.label)
+            return reached_g.label, reached_g.role, None, None
+    if change is None or vals.v is None or vals.b is None:
+        return s.unknown, Role.UNKNOWN, None, None
+    sign = -1.0 if ctx.direction is Direction.DECREASE else 1.0
+    diff = (vals.v - vals.b) * sign
+    if s.band_unit is BandUnit.PERCENT:
+        tol = abs(vals.b) * s.band / 100
+        ctx.say("stage_band", band=f"基準値の{_fmt(s.band)}%（{_fmt(tol)}）")
+    else:
+        tol = s.band
+        ctx.say("stage_band", band=_fmt(tol))
+    shown = ("+" if diff > 0 else "") + _fmt(diff)
+    within = _close(diff, 0.0) or (
+        abs(diff) <= tol or _close(abs(diff), tol) if s.band_inclusive else abs(diff) < tol
+        and not _close(abs(diff), tol))
+    if within:
+        ctx.say("stage_same", diff=shown, within="以内" if s.band_inclusive else "未満",
+                label=same_g.label)
+        return same_g.label, same_g.role, None, None
+    g = better_g if diff > 0 else worse_g
+    ctx.say("stage_better" if diff > 0 else "stage_worse", diff=shown, label=g.label)
+    return g.label, g.role, None, None
+
+
+_GRADERS = {
+    SchemeKind.PROGRESS: _grade_progress,
+    SchemeKind.ACHIEVEMENT: _grade_ratio,
+    SchemeKind.PACE: _grade_ratio,
+    SchemeKind.STAGES: _grade_stages,
+}
+
+
+def _mark_41(ctx: _Ctx, vals: _Values, target: Parsed, target_name: str,
+             change: int | None, text_hit: bool) -> tuple[str, Role]:
+    """Rule 5: 中間目標到達 ○/× (any scheme)."""
+    s = ctx.scheme
+    if text_hit:
+        ctx.say("words_reached", target=target_name, label=s.reached)
+        return s.reached, Role.REACHED
     if vals.t is not None and vals.v is not None:
-        if direction is Direction.MAINTAIN:
-            return _mark_maintain(labels.reached, labels.missed, reasons, vals)
-        if _better(vals.v, vals.t, direction) >= 0:
-            reasons.append(f"{target_name}に到達したため{labels.reached}")
-            return labels.reached
-        reasons.append(f"{target_name}に未到達のため{labels.missed}")
-        return labels.missed
+        if ctx.direction is Direction.MAINTAIN:
+            g = _maintain(ctx, vals, Grade(s.reached, Role.REACHED),
+                          Grade(s.missed, Role.MISSED))
+            return g.label, g.role
+        bound = _bound_check(ctx, vals, target, target_name, Grade(s.reached, Role.REACHED))
+        if bound is not None:
+            met, word = bound
+            label = s.reached if met else s.missed
+            _say_bound(ctx, met, word, vals, target_name, label)
+            return label, Role.REACHED if met else Role.MISSED
+        if _better(vals.v, vals.t, ctx.direction) >= 0:
+            ctx.say("mid_reached", target=target_name, label=s.reached)
+            return s.reached, Role.REACHED
+        ctx.say("mid_missed", target=target_name, label=s.missed)
+        return s.missed, Role.MISSED
     if change is None:
-        return labels.unknown
+        return s.unknown, Role.UNKNOWN
     if target.status is not Status.QUALITATIVE:
-        flags.append("target_missing")
-    ok = change >= 0 if direction is Direction.MAINTAIN else change > 0
+        ctx.flag("target_missing")
+    ok = change >= 0 if ctx.direction is Direction.MAINTAIN else change > 0
     if ok:
-        reasons.append(f"{target_name}が数値でないため、基準値より改善したので{labels.reached}")
-        return labels.reached
-    reasons.append(f"{target_name}が数値でないため、基準値より改善していないので{labels.missed}")
-    return labels.missed
+        ctx.say("mid_untargeted_reached", target=target_name, label=s.reached)
+        return s.reached, Role.REACHED
+    ctx.say("mid_untargeted_missed", target=target_name, label=s.missed)
+    return s.missed, Role.MISSED

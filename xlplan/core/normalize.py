@@ -3,7 +3,9 @@
 :func:`normalize` folds the ways the same cell can be typed into one string:
 
 * NFKC width folding: ``４０５，８２３`` → ``405,823``, ``（）`` → ``()``, ``％`` → ``%``,
-  ``：`` → ``:``, half-width katakana → full-width, ``㍻`` → ``平成``.
+  ``：`` → ``:``, half-width katakana → full-width, ``㍻`` → ``平成``, ``㎡`` → ``m2``.
+  Circled numbers (``①利用件数``) are kept: they number a label, and NFKC would turn
+  them into digits that read like a value.
 * one wave dash ``～`` (NFKC would turn ``～`` into ``~``; the report writes ``～``),
   one bracket pair ``()`` for ``[] {} 〔〕``; ``【】`` stay (they mark labels);
 * one dash ``-`` for ``－ ― ‐ — − –``, except right after a katakana, where the PDF's
@@ -29,6 +31,9 @@ __all__ = ["normalize"]
 # Invisible characters Excel users paste in. Removed before NFKC so that removing them
 # can never bring together two characters that NFKC would then compose.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+# Circled numbers ①–⑳, ㉑–㉟, ㊱–㊿, ⓪: numbering, kept out of NFKC (which makes them digits).
+_CIRCLED = re.compile("[\u2460-\u2473\u24ea\u3251-\u325f\u32b1-\u32bf]")
 
 _TRANSLATE = str.maketrans(
     {
@@ -76,10 +81,25 @@ def _long_vowels(m: re.Match[str]) -> str:
     return "ー" * len(m.group())
 
 
+def _nfkc(s: str) -> str:
+    """NFKC everywhere but on circled numbers; the pieces between them are folded alone,
+    so a second pass splits at the same places and changes nothing."""
+    if _CIRCLED.search(s) is None:
+        return unicodedata.normalize("NFKC", s)
+    out: list[str] = []
+    pos = 0
+    for m in _CIRCLED.finditer(s):
+        out.append(unicodedata.normalize("NFKC", s[pos : m.start()]))
+        out.append(m.group())
+        pos = m.end()
+    out.append(unicodedata.normalize("NFKC", s[pos:]))
+    return "".join(out)
+
+
 def normalize(text: str) -> str:
     """The canonical spelling of ``text`` (see the module docstring)."""
     s = _INVISIBLE.sub("", text)
-    s = unicodedata.normalize("NFKC", s).translate(_TRANSLATE)
+    s = _nfkc(s).translate(_TRANSLATE)
     if "-" in s:
         s = _LONG_VOWEL.sub(_long_vowels, s)
     if "ー" in s:

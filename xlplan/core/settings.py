@@ -1,4 +1,4 @@
-"""Settings that the workbook's 設定 sheet holds: years, thresholds, mark labels.
+"""Settings that the workbook's 設定 sheet holds: years, thresholds, mark labels, scheme.
 
 The defaults reproduce the FY2020 report. Nothing here reads a clock: the report date
 is a setting, passed in.
@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
+
+from xlplan.core.schemes import Grade, Role, Scheme, SchemeKind, format_rate
 
 
 class Direction(StrEnum):
@@ -54,3 +57,43 @@ class Settings:
     threshold_full: float = 1.0  # inclusive: r >= 1.0 → ◎
     threshold_half: float = 0.5  # inclusive: r >= 0.5 → ○
     labels: MarkLabels = field(default_factory=MarkLabels)
+    # The mark scheme of 4-2/4-3. None: the FY2020 progress scheme, built from
+    # threshold_full/threshold_half/labels above (the 設定 sheet's ◎/○ and 記号 rows).
+    scheme: Scheme | None = None
+
+    @property
+    def active_scheme(self) -> Scheme:
+        """The scheme the marks follow, with the 設定 sheet's global labels (不明,
+        進捗管理の停止, 4-1's ○/×) in it."""
+        return _active(self.scheme, self.threshold_full, self.threshold_half, self.labels)
+
+
+@lru_cache(maxsize=64)
+def _active(scheme: Scheme | None, full: float, half: float, labels: MarkLabels) -> Scheme:
+    if scheme is None:
+        return progress_scheme(full, half, labels)
+    return scheme.with_labels(unknown=labels.unknown, suspended=labels.suspended,
+                              reached=labels.reached, missed=labels.missed)
+
+
+def progress_scheme(full: float = 1.0, half: float = 0.5,
+                    labels: MarkLabels = MarkLabels()) -> Scheme:
+    """The FY2020 scheme with these thresholds and symbols (◎ r ≥ full, ○ r ≥ half,
+    △ r > 0, － no change, × worse); the legend reads as the report printed it."""
+    h = format_rate(half)
+    return Scheme(
+        name="progress",
+        kind=SchemeKind.PROGRESS,
+        title="進捗率（◎○△－×）",
+        grades=(
+            Grade(labels.full, Role.FULL, full, True, f"{format_rate(full)}以上"),
+            Grade(labels.half, Role.HALF, half, True, f"{h}以上進捗"),
+            Grade(labels.some, Role.SOME, 0.0, False, f"{h}未満進捗"),
+            Grade(labels.none, Role.NONE, None, True, "進捗に増減なし"),
+            Grade(labels.worse, Role.WORSE, None, True, "減少"),
+        ),
+        unknown=labels.unknown,
+        suspended=labels.suspended,
+        reached=labels.reached,
+        missed=labels.missed,
+    )

@@ -4,10 +4,36 @@ Each setting is one row of the 設定 sheet: 項目 (label, column A), 値 (valu
 説明 (column C). Rows are found by their label, so the secretariat may reorder them or
 add notes. The grid is what one block read returns (openpyxl ``iter_rows`` or an xlwings
 ``used_range``), so the file workflow and the ribbon read settings with the same code.
+
+The mark scheme (issue 11) is optional on the sheet; without it the FY2020 progress
+scheme applies, edited through the ◎/○ and 記号 rows above. With it:
+
+====================================  ======================================================
+A (項目)                               B … F
+====================================  ======================================================
+判定方式                               preset name (a drop-down of :func:`preset_names`)
+判定方式：種類                         進捗率 / 達成率 / 期待値 / 段階 (or the English kind)
+判定方式：名称                         the title printed with the legend
+判定方式：幅                           the band of 段階 (a number)
+判定方式：幅の単位                     ポイント / %
+判定方式：幅の境界                     以内 (a change of exactly the band is 横ばい) / 未満
+判定方式：目標が数値でない場合         評価なし / 改善・悪化で判定
+判定方式：期間の書かれていない目標     最終年度まで / 毎年
+判定方式：評価なし                     the label printed when not graded
+判定方式：区分                         header: B 記号, C 基準, D 以上/超, E 役割, F 説明
+判定方式：区分1 … 区分N                B label, C threshold (110% or 1.1; empty for the
+                                       positional grades), D 以上/超, E role, F legend words
+====================================  ======================================================
+
+Every detail row is optional: what is missing comes from the preset. For
+``progress`` the detail rows are not used (the ◎/○ and 記号 rows edit it); the reader
+says so when they are there. :func:`scheme_rows` gives the rows a writer puts on the
+sheet, so that reader and writer agree.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -15,6 +41,21 @@ from typing import Any
 
 from xlplan.core.findings import Finding, Level
 from xlplan.core.layout import SETTINGS_SHEET
+from xlplan.core.schemes import (
+    BAND_UNIT_WORDS,
+    KIND_WORDS,
+    ROLE_WORDS,
+    BandUnit,
+    Role,
+    Scheme,
+    SchemeError,
+    SchemeKind,
+    TargetDefault,
+    Untargeted,
+    preset,
+    preset_names,
+    scheme_from_mapping,
+)
 from xlplan.core.settings import Settings
 
 Grid = Sequence[Sequence[object]]
@@ -107,6 +148,9 @@ def settings_from_grid(grid: Grid | None) -> tuple[Settings, list[Finding]]:
         else:
             top[item.field] = value
     settings = replace(defaults, **top, labels=replace(defaults.labels, **labels))
+    scheme = scheme_from_grid(grid, by_label, findings)
+    if scheme is not None:
+        settings = replace(settings, scheme=scheme)
     if not settings.threshold_half < settings.threshold_full:
         r_half = rows.get("threshold_half")
         findings.append(Finding(
@@ -137,6 +181,15 @@ def coerce_setting(raw: object, kind: str) -> tuple[Any, bool]:
             except ValueError:
                 return None, False
         return None, False
+    if kind == "number":
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            return float(raw), True
+        if isinstance(raw, str):
+            try:
+                return float(raw.strip()), True
+            except ValueError:
+                return None, False
+        return None, False
     if kind == "rate":
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             return float(raw), True
@@ -158,3 +211,227 @@ def fix_hint(kind: str) -> str:
         "rate": "百分率（例：50%）を入力してください。",
         "text": "記号を1つ入力してください（空欄にはできません）。",
     }[kind]
+
+
+# --------------------------------------------------------------------------- schemes
+
+SCHEME_LABEL = "判定方式"
+SCHEME_HELP = "資料4-2・4-3の判定の方式：" + " / ".join(
+    ("progress（進捗率 ◎○△－×）", "achievement-abcd（達成度 A～D）",
+     "pace（期待値に対する進捗）", "four-stage（達成・前進・横ばい・後退）"))
+SCHEME_PREFIX = SCHEME_LABEL + "："
+GRADE_LABEL = SCHEME_PREFIX + "区分"
+_GRADE_ROW = re.compile(re.escape(GRADE_LABEL) + r"(\d+)$")
+
+# Detail rows: (label, mapping key, help).
+SCHEME_DETAIL_ROWS: tuple[tuple[str, str, str], ...] = (
+    (SCHEME_PREFIX + "種類", "kind", "進捗率 / 達成率 / 期待値 / 段階"),
+    (SCHEME_PREFIX + "名称", "title", "凡例とともに表示する方式の名前"),
+    (SCHEME_PREFIX + "幅", "band", "段階：基準値からこの幅以内の変化は「横ばい」"),
+    (SCHEME_PREFIX + "幅の単位", "band_unit", "ポイント（値の単位のまま）/ %（基準値に対する割合）"),
+    (SCHEME_PREFIX + "幅の境界", "band_inclusive", "以内（幅ちょうどは横ばい）/ 未満"),
+    (SCHEME_PREFIX + "目標が数値でない場合", "untargeted", "評価なし / 改善・悪化で判定"),
+    (SCHEME_PREFIX + "期間の書かれていない目標", "target_default",
+     "最終年度まで（途中の年度は期待値と比べる）/ 毎年"),
+    (SCHEME_PREFIX + "評価なし", "ungraded", "目標が数値でなく評価しない指標の表示"),
+)
+GRADE_HEADER = ("記号", "基準", "以上/超", "役割", "説明")
+
+_INCLUSIVE_WORDS = {"以上": True, "超": False, "以内": True, "未満": False}
+_UNTARGETED_WORDS = {"評価なし": Untargeted.UNGRADED, "改善・悪化で判定": Untargeted.DIRECTION}
+_TARGET_DEFAULT_WORDS = {"最終年度まで": TargetDefault.BY_FINAL, "毎年": TargetDefault.EVERY_YEAR}
+_ROLE_JA = {role: word for word, role in ROLE_WORDS.items()}
+_KIND_JA = {SchemeKind.PROGRESS: "進捗率", SchemeKind.ACHIEVEMENT: "達成率",
+            SchemeKind.PACE: "期待値", SchemeKind.STAGES: "段階"}
+_BAND_UNIT_JA = {BandUnit.POINTS: "ポイント", BandUnit.PERCENT: "%"}
+
+
+def _finding(code: str, level: Level, cell: str, message: str, fix: str) -> Finding:
+    return Finding(code, level, SETTINGS_SHEET, cell, message, fix)
+
+
+def _text(raw: object) -> str:
+    return raw.strip() if isinstance(raw, str) else "" if raw is None else str(raw)
+
+
+def scheme_from_grid(grid: Grid, by_label: dict[str, int],
+                     findings: list[Finding]) -> Scheme | None:
+    """The scheme the 設定 sheet picks, or None for the FY2020 progress scheme.
+
+    Findings (appended) name the cell: an unknown preset, an unreadable detail row, a
+    grade table of the wrong shape. What cannot be read comes from the preset.
+    """
+    r = by_label.get(SCHEME_LABEL)
+    if r is None:
+        return None
+    name = _text(_cell(grid[r - 1], VALUE_COL))
+    grade_rows = sorted(
+        (int(m.group(1)), row) for label, row in by_label.items()
+        if (m := _GRADE_ROW.match(label)) is not None
+    )
+    detail_rows = [(label, key, by_label[label]) for label, key, _ in SCHEME_DETAIL_ROWS
+                   if label in by_label]
+    if not name or name == "progress":
+        edited = [row for _, row in grade_rows] + [row for _, _, row in detail_rows
+                                                   if _text(_cell(grid[row - 1], VALUE_COL))]
+        if edited:
+            findings.append(_finding(
+                "settings_scheme_rows_unused", Level.WARNING, f"A{min(edited)}",
+                "判定方式が progress（進捗率）のため、判定方式の詳細の行は使いません。",
+                "進捗率の基準と記号は「◎の基準」「○の基準」「記号：…」の行で変更してください。"))
+        return None
+    try:
+        base = preset(name)
+    except SchemeError:
+        findings.append(_finding(
+            "settings_scheme_unknown", Level.ERROR, f"B{r}",
+            f"判定方式「{name}」はありません。既定の進捗率（◎○△－×）で判定しました。",
+            f"{'・'.join(preset_names())} のいずれかを選んでください。"))
+        return None
+    data = _scheme_mapping(base)
+    for label, key, row in detail_rows:
+        raw = _cell(grid[row - 1], VALUE_COL)
+        if raw is None or _text(raw) == "":
+            continue
+        try:
+            data[key] = _detail_value(key, raw)
+        except SchemeError as e:
+            findings.append(_finding(
+                "settings_scheme_value_invalid", Level.ERROR, f"B{row}",
+                f"設定「{label}」の値「{raw}」を読めません（{e}）。{base.name} の値を使いました。",
+                _detail_fix(key)))
+    if grade_rows:
+        grades: list[dict[str, object]] = []
+        ok = True
+        for _n, row in grade_rows:
+            g, bad = _grade_row(grid[row - 1], row)
+            if bad is not None:
+                findings.append(bad)
+                ok = False
+            elif g is not None:
+                grades.append(g)
+        if ok and grades:
+            data["grades"] = grades
+    try:
+        return scheme_from_mapping(data)
+    except SchemeError as e:
+        first = grade_rows[0][1] if grade_rows else r
+        findings.append(_finding(
+            "settings_scheme_invalid", Level.ERROR, f"A{first}",
+            f"判定方式の表を使えません（{e}）。{base.name} の既定の表で判定しました。",
+            "区分は上から良い順に並べ、基準は上の区分ほど大きくしてください。"))
+        return base
+
+
+def _scheme_mapping(s: Scheme) -> dict[str, object]:
+    return {
+        "name": s.name, "kind": s.kind.value, "title": s.title, "band": s.band,
+        "band_unit": s.band_unit.value, "band_inclusive": s.band_inclusive,
+        "untargeted": s.untargeted.value, "target_default": s.target_default.value,
+        "ungraded": s.ungraded, "source": s.source, "rule": s.rule,
+        "notes": list(s.notes),
+        "grades": [{"label": g.label, "role": g.role.value, "threshold": g.threshold,
+                    "inclusive": g.inclusive, "meaning": g.meaning} for g in s.grades],
+    }
+
+
+def _detail_value(key: str, raw: object) -> object:
+    t = _text(raw)
+    if key == "kind":
+        if t in KIND_WORDS:
+            return KIND_WORDS[t].value
+        return SchemeKind(t).value if t in {k.value for k in SchemeKind} else _bad(t)
+    if key == "band":
+        value, ok = coerce_setting(raw, "number")
+        return value if ok else _bad(t)
+    if key == "band_unit":
+        return BAND_UNIT_WORDS[t].value if t in BAND_UNIT_WORDS else _bad(t)
+    if key == "band_inclusive":
+        return _INCLUSIVE_WORDS[t] if t in ("以内", "未満") else _bad(t)
+    if key == "untargeted":
+        return _UNTARGETED_WORDS[t].value if t in _UNTARGETED_WORDS else _bad(t)
+    if key == "target_default":
+        return _TARGET_DEFAULT_WORDS[t].value if t in _TARGET_DEFAULT_WORDS else _bad(t)
+    return t  # title, ungraded
+
+
+def _bad(t: str) -> object:
+    raise SchemeError(f"「{t}」は使えません")
+
+
+def _detail_fix(key: str) -> str:
+    return {
+        "kind": "進捗率・達成率・期待値・段階のいずれかを入力してください。",
+        "band": "数値（例：10）を入力してください。",
+        "band_unit": "「ポイント」か「%」を入力してください。",
+        "band_inclusive": "「以内」か「未満」を入力してください。",
+        "untargeted": "「評価なし」か「改善・悪化で判定」を入力してください。",
+        "target_default": "「最終年度まで」か「毎年」を入力してください。",
+    }.get(key, "文字を入力してください。")
+
+
+def _grade_row(line: Sequence[object], row: int) -> tuple[dict[str, object] | None,
+                                                          Finding | None]:
+    """One 区分 row → grade data, or the finding for its first unreadable cell."""
+    label = _text(_cell(line, 2))
+    if not label:
+        return None, _finding("settings_scheme_value_invalid", Level.ERROR, f"B{row}",
+                              "判定方式の区分の記号が空です。既定の表で判定しました。",
+                              "記号（例：A、◎、順調）を入力してください。")
+    raw_t = _cell(line, 3)
+    threshold: float | None = None
+    if raw_t is not None and _text(raw_t) != "":
+        value, ok = coerce_setting(raw_t, "rate")
+        if not ok:
+            value, ok = coerce_setting(raw_t, "number")
+        if not ok:
+            return None, _finding(
+                "settings_scheme_value_invalid", Level.ERROR, f"C{row}",
+                f"区分「{label}」の基準「{raw_t}」を読めません。既定の表で判定しました。",
+                "百分率（例：110%）を入力してください。最後の区分は空欄にします。")
+        threshold = value
+    inc_raw = _text(_cell(line, 4))
+    if inc_raw and inc_raw not in _INCLUSIVE_WORDS:
+        return None, _finding(
+            "settings_scheme_value_invalid", Level.ERROR, f"D{row}",
+            f"区分「{label}」の「{inc_raw}」を読めません。既定の表で判定しました。",
+            "「以上」か「超」を入力してください。")
+    role_raw = _text(_cell(line, 5))
+    role = ROLE_WORDS.get(role_raw)
+    if role is None:
+        try:
+            role = Role(role_raw)
+        except ValueError:
+            return None, _finding(
+                "settings_scheme_value_invalid", Level.ERROR, f"E{row}",
+                f"区分「{label}」の役割「{role_raw}」を読めません。既定の表で判定しました。",
+                f"{'・'.join(ROLE_WORDS)} のいずれかを入力してください。")
+    return {"label": label, "role": role.value, "threshold": threshold,
+            "inclusive": _INCLUSIVE_WORDS.get(inc_raw, True),
+            "meaning": _text(_cell(line, 6))}, None
+
+
+def scheme_rows(settings: Settings) -> list[list[object]]:
+    """The 設定 rows of the scheme, for the sheet writer: the 判定方式 row, then (for a
+    scheme other than progress) the detail rows and the 区分 table. Columns A–F."""
+    s = settings.scheme
+    if s is None:
+        return [[SCHEME_LABEL, "progress", SCHEME_HELP]]
+    rows: list[list[object]] = [[SCHEME_LABEL, s.name, SCHEME_HELP]]
+    values = {
+        "kind": _KIND_JA[s.kind], "title": s.title, "band": s.band,
+        "band_unit": _BAND_UNIT_JA[s.band_unit],
+        "band_inclusive": "以内" if s.band_inclusive else "未満",
+        "untargeted": "評価なし" if s.untargeted is Untargeted.UNGRADED else "改善・悪化で判定",
+        "target_default": "最終年度まで" if s.target_default is TargetDefault.BY_FINAL
+        else "毎年",
+        "ungraded": s.ungraded,
+    }
+    for label, key, help_ in SCHEME_DETAIL_ROWS:
+        rows.append([label, values[key], help_])
+    rows.append([GRADE_LABEL, *GRADE_HEADER])
+    for i, g in enumerate(s.grades, start=1):
+        rows.append([f"{GRADE_LABEL}{i}", g.label, g.threshold,
+                     ("以上" if g.inclusive else "超") if g.threshold is not None else None,
+                     _ROLE_JA[g.role], g.meaning])
+    return rows
