@@ -31,14 +31,17 @@ sys.path.insert(0, str(ROOT))
 
 import xlwings as xw  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
-from xlplan.engines.template import write_template  # noqa: E402
-from xlplan.files import render_file  # noqa: E402
-from xlplan.files import check_file, recompute_file  # noqa: E402
 
 from tests.excel.clients import payload, replay  # noqa: E402
 from tests.excel.counting import engine_calls  # noqa: E402
 from tests.excel.scenario import grow, roundtrip_json, staff_edits  # noqa: E402
 from xlplan import excel  # noqa: E402
+from xlplan.engines.template import write_template  # noqa: E402
+from xlplan.files import (  # noqa: E402
+    check_file,
+    recompute_file,
+    render_file,
+)
 
 
 def prepare(folder: Path, rows: int) -> Path:

@@ -26,13 +26,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from openpyxl import load_workbook
-from xlplan.engines.template import build_template
-from xlplan.files import merge_file as merge_into_master
-from xlplan.files import split_file as split_master
 
 from benchmarks.common import best_of
 from xlplan.core.layout import INPUT_SHEET
 from xlplan.core.sheetread import locate
+from xlplan.engines.template import build_template
+from xlplan.files import merge_file as merge_into_master
+from xlplan.files import split_file as split_master
 
 GOAL = 2.0
 

@@ -15,10 +15,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from openpyxl import load_workbook
-from tests.helpers import master_of_workbook
-from xlplan.files import recompute_file
 
 from benchmarks.common import best_of, build_master, synthetic_rows
+from tests.helpers import master_of_workbook
+from xlplan.files import recompute_file
 
 
 def main(n: int = 10_000) -> None:

@@ -25,9 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from openpyxl import load_workbook
-from xlplan.files import render_file
 
 from benchmarks.common import best_of, build_master, synthetic_rows
+from xlplan.files import render_file
 
 
 def main(n: int = 10_000) -> None:

@@ -50,7 +50,6 @@ Every Japanese text a person at the PC reads (README.txt and the messages) is in
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os

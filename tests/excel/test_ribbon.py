@@ -10,9 +10,8 @@ from fastapi.routing import APIRoute
 
 from xlplan import excel
 from xlplan.addin import RIBBON_XML, VBA_MESSAGES, VBA_MODULE_FILE, vba_message_consts
-from xlplan.engines.excel import ADDIN_MACROS, VBA_MODULE
 from xlplan.engines.excel import _FORMAT_KEYS as FORMAT_KEYS
-from xlplan.engines.excel import MACRO_PROBE, PROBE_HEADER, PROBE_VERSION
+from xlplan.engines.excel import ADDIN_MACROS, MACRO_PROBE, PROBE_HEADER, PROBE_VERSION, VBA_MODULE
 from xlplan.engines.excel import OPS as LAYOUT_OPS
 from xlplan.server import create_app
 
