@@ -1,7 +1,9 @@
 # The two commands a new user needs (see README):
 #   make demo   check, recompute and render the shipped workbook (and its PDF); prints where
 #   make test   lint, type checks and every test
-.PHONY: setup demo test lint bench template
+# and the fast lane while working:
+#   make quick  every test not marked slow (under 3 minutes)
+.PHONY: setup demo test quick lint bench template
 
 PY := .venv/bin/python
 
@@ -18,6 +20,9 @@ lint: setup
 test: lint
 	$(PY) -m pytest -q
 
+quick: setup
+	$(PY) -m pytest -q -m "not slow"
+
 bench: setup
 	$(PY) benchmarks/bench_core.py
 	$(PY) benchmarks/bench_recompute.py
@@ -25,6 +30,7 @@ bench: setup
 	$(PY) benchmarks/bench_merge.py
 	$(PY) benchmarks/bench_excel.py
 	$(PY) benchmarks/bench_ooxml.py
+	$(PY) benchmarks/bench_imports.py
 
 template: setup
 	$(PY) -m xlplan template workbook/資料4_template.xlsx

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from xlplan.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "workbook" / "資料4_template.xlsx"
@@ -28,6 +32,24 @@ def master(tmp_path: Path, template_path: Path) -> Path:
 
 
 def run_cli(*args: str | Path, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the real `xlplan` command in this interpreter: the same ``main`` a user's
+    console script calls, with stdout, stderr and the exit code captured. Where the
+    process itself is what is tested (imports, console encoding), use ``run_cli_process``."""
+    argv = [str(a) for a in args]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as e:  # argparse: usage errors and --help
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    res = subprocess.CompletedProcess(["xlplan", *argv], code, out.getvalue(), err.getvalue())
+    if check:
+        res.check_returncode()
+    return res
+
+
+def run_cli_process(*args: str | Path, check: bool = False,
+                    env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real `xlplan` command in a subprocess (as a user would)."""
     return subprocess.run([sys.executable, "-m", "xlplan", *map(str, args)],
-                          capture_output=True, text=True, check=check, cwd=ROOT)
+                          capture_output=True, text=True, check=check, cwd=ROOT, env=env)

@@ -27,7 +27,7 @@ def test_seed_typos_are_found_where_they_are(master: Path) -> None:
                 if "延15,3728人" in r.text("actual"))
     assert ("digit_grouping", typo.tab, typo.cell("actual")) in got
     assert any(code == "date_incomplete" and cell == typo.cell("baseline") for code, _, cell in got)
-    # 0回 projection against a 1件 target, and 550件 against 戸 (domain.md's unit typos)
+    # 0回 projection against a 1件 target, and 550件 against 戸 (the unit typos of docs/rules.md)
     units = [f for f in out.findings if f.code == "unit_mismatch"]
     texts = " ".join(f.message for f in units)
     assert "「回」" in texts and "「件」" in texts

@@ -35,7 +35,7 @@ def test_export_json_matches_the_seed(template_path: Path) -> None:
     manual = [r for r in records if (r["computed_trend"], r["computed_mark"]) != (r["trend"], r["mark"])]
     assert len(manual) == 4 and all(r["override_reason"] for r in manual)
     assert all(r["override_reason"] is None for r in records if r not in manual)
-    # progress: 情報交換の場 0回→1回 against 2回 is exactly 50% (domain.md)
+    # progress: 情報交換の場 0回→1回 against 2回 is exactly 50% (docs/rules.md)
     info = next(r for r in records if r["indicator"] == "情報交換の場の開催回数")
     assert info["progress"] == 0.5 and info["mark"] == "○"
 

@@ -1,4 +1,4 @@
-"""Each rule of docs/domain.md "How the marks are decided", one table row per case.
+"""Each rule of docs/rules.md "Deciding the arrow and the mark", one table row per case.
 
 Values are built by hand (not parsed) so that these tests pin the engine alone; the seed
 tests run the same engine over the real parser. Every case says why it expects what it

@@ -4,7 +4,7 @@ Expected results (``printed_trend``/``printed_mark``) were copied from the print
 into ``xlplan/data/seed_fy2020.toml``; they never come from running this code. The value
 cells go through the real parser, so this is the end-to-end check of parse → judge.
 
-Four printed marks are human judgements that no consistent rule reproduces (domain.md,
+Four printed marks are human judgements that no consistent rule reproduces (docs/rules.md,
 rule 8). For those the test asserts that the computed result *differs* from the print,
 and what the rule computes instead; the workbook carries them as overrides.
 """

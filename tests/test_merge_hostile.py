@@ -164,7 +164,9 @@ def test_hidden_and_conf_sheets_are_reported_and_never_copied(
     assert ("merge_hidden_sheet", "メモ") in got
     assert ("merge_hidden_sheet", INPUT_SHEET["4-1"]) in got
     assert [(c.row_id, c.key) for c in fb.changes] == [("4-1-10", "questions")]
-    assert load_workbook(master).sheetnames == [*sheets, "変更履歴"]
+    # a new sheet goes after the last visible one (before xlplan's hidden _xlplan)
+    assert sheets[-1] == META_SHEET
+    assert load_workbook(master).sheetnames == [*sheets[:-1], "変更履歴", META_SHEET]
 
 
 @pytest.mark.parametrize(("change", "code", "taken"), [

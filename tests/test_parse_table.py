@@ -1,7 +1,7 @@
-"""Every value cell of the seed report, and the variants domain.md lists beyond it.
+"""Every value cell of the seed report, and the variants docs/rules.md lists beyond it.
 
-The expected results were written by reading the seed (``shared/seed/000_…txt``) and
-``docs/domain.md``, not by running the parser. Cell texts keep the line breaks the PDF
+The expected results were written by reading the printed FY2020 report and
+``docs/rules.md``, not by running the parser. Cell texts keep the line breaks the PDF
 shows inside a cell (``増加を目\\n指しま\\nす。``), because staff paste such text too.
 
 Each expectation names only what differs from an empty result; every other semantic

@@ -88,7 +88,7 @@ def test_edited_and_moved_rows_keep_what_was_typed(master: Path) -> None:
     heads = [c.value for c in ws2[3]]
     mark = ws2.cell(target_row, heads.index("進捗率") + 1).value
     trend = ws2.cell(target_row, heads.index("基準値に対する令和2年度の見込値（実績値）") + 1).value
-    assert (trend, mark) == ("↗", "◎")  # t == b and better → ◎ (domain.md rule 4)
+    assert (trend, mark) == ("↗", "◎")  # t == b and better → ◎ (docs/rules.md rule 4)
 
 
 def test_in_place_write_keeps_the_file_permissions(master: Path) -> None:

@@ -192,7 +192,7 @@ def test_page_count_close_to_the_seed(reports) -> None:
 def test_overrides_are_marked_and_explained(reports) -> None:
     over = [r for rep in reports.sheets.values() for r in rep.rows
             if r.trend_override or r.mark_override]
-    # The four manual judgements of the seed (docs/domain.md rule 8).
+    # The four manual judgements of the seed (docs/rules.md rule 8).
     assert [r.id for r in over] == ["4-1-02", "4-1-07", "4-1-08", "4-2-32"]
     for rep in reports.sheets.values():
         notes = {f.number: f.text for f in rep.footnotes}

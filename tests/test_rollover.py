@@ -248,7 +248,7 @@ def test_copies_of_next_years_master_carry_their_rows_history_only(tmp_path: Pat
     res = split_master(new, tmp_path / "out", by="sheet", now=T2)
     (c43,) = [f for f in res.files if f.group == "4-3"]
     wb = load_workbook(c43.path)
-    assert wb.sheetnames == [*INPUT_SHEET.values(), SETTINGS_SHEET, META_SHEET, HISTORY_SHEET]
+    assert wb.sheetnames == [*INPUT_SHEET.values(), SETTINGS_SHEET, HISTORY_SHEET, META_SHEET]
     hist = records_of(HISTORY, wb)
     assert sorted(str(h["id"]) for h in hist) == [f"4-3-0{i}" for i in range(1, 9)]
     assert {h["fiscal_year"] for h in hist} == {2020}

@@ -125,6 +125,7 @@ def test_split_by_middle_issues_every_row_exactly_once(tmp_path: Path) -> None:
         assert {seed[i]["middle"] for i in f.row_ids} == {f.group}
 
 
+@pytest.mark.slow  # writes one copy per 取組名 (about 60 workbooks)
 def test_split_by_program_reports_rows_without_a_programme(tmp_path: Path) -> None:
     master = new_master(tmp_path)
     exp_blank = sorted(r["id"] for r in seed_rows() if not r["program"].strip())

@@ -73,6 +73,8 @@ from packaging.tags import Tag, compatible_tags, cpython_tags
 from packaging.utils import NormalizedName, canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
+from xlplan.core.texts import BUNDLE_TEXTS
+
 BUNDLE_FORMAT = "xlplan-offline-bundle"
 BUNDLE_FORMAT_VERSION = 1
 DEFAULT_PYTHONS = ("3.11", "3.12")
@@ -107,118 +109,7 @@ EXIT_CODES: dict[str, int] = {
 # Every Japanese text the person at the PC reads: README.txt ("readme") and the messages
 # install.bat / uninstall.bat print (msg/<key>.txt). Placeholders are filled per bundle;
 # a message whose key is in EXIT_CODES ends with its exit code.
-STAFF_TEXTS: dict[str, str] = {
-    "start": "xlplan（Excel の「ICT進捗」タブ）をこのパソコンに入れます。\n"
-             "インターネットには接続しません。数分かかります。",
-    "verify": "1/4 フォルダーの中身を確認しています…",
-    "python": "2/4 Python を確認しています…",
-    "installing_python": "Python をこのユーザー用に入れています（{installers}）。"
-                         "管理者権限は不要です。1～2分かかります…",
-    "venv": "3/4 xlplan 用の Python 環境を作っています"
-            "（ユーザーの AppData\\Local\\xlplan\\venv）…",
-    "install": "3/4 xlplan を入れています（このフォルダーの wheels から。インターネットは使いません）…",
-    "addin": "4/4 Excel アドイン xlplan.xlam を入れています…",
-    "done": "完了しました。\n"
-            "\n"
-            "次にすること:\n"
-            "  1. Excel を起動し、資料4 のブックを開きます。\n"
-            "  2. リボンに「ICT進捗」タブがあります（入力チェック、判定を再計算、様式を再生成、すべて更新）。\n"
-            "  3. 「判定を再計算」を押すと、判定が更新されたセルの数が表示されます。保存はいつもどおり Ctrl+S です。\n"
-            "\n"
-            "新しい版の導入フォルダーが届いたら、その install.bat を実行すると入れ替わります。",
-    "uninstall_start": "xlplan（Excel アドインと xlplan 用の Python 環境）をこのパソコンから削除します…",
-    "uninstalled": "削除しました。Excel を起動しても「ICT進捗」タブは表示されません。\n"
-                   "Python 本体は残っています。ほかに使っていなければ、Windows の「設定 → アプリ」から削除できます。",
-    "verify_failed": "フォルダーの中身が作成時と違います（ファイルが欠けている、書き換えられている、"
-                     "または余分なファイルがあります。NG の行を参照）。何も入れていません。\n"
-                     "事務局から導入フォルダーをもう一度コピーして、やり直してください。",
-    "verify_unavailable": "ファイルの確認に使う Windows の標準コマンド certutil を実行できませんでした。"
-                          "何も入れていません。\n"
-                          "情報システムの担当者に certutil が使えるか確認し、この表示を事務局に知らせてください。",
-    "no_python": "Python {versions}（64ビット）が見つかりません。このフォルダーには Python の"
-                 "インストーラーも入っていません。何も入れていません。\n"
-                 "事務局に「python フォルダーに Python のインストーラー（python.org の Windows installer "
-                 "(64-bit)、{installer_hint}）を入れた導入フォルダー」を依頼してください。",
-    "python_install_failed": "Python のインストーラーが失敗したか、終わった後も Python が見つかりません。\n"
-                             "python フォルダーの {installers} をダブルクリックして「Install Now」で入れたあと、"
-                             "install.bat をもう一度実行してください。",
-    "venv_failed": "xlplan 用の Python 環境を作れませんでした。\n"
-                   "エクスプローラーでユーザーの AppData\\Local\\xlplan フォルダーを削除してから、"
-                   "install.bat をもう一度実行してください。続くときは上の表示を事務局に知らせてください。",
-    "venv_remove_failed": "xlplan 用の Python 環境を削除できませんでした。Excel とコマンド プロンプトをすべて"
-                          "閉じてから、もう一度実行してください。",
-    "pip_failed": "xlplan を入れられませんでした。上の英語の表示（ERROR で始まる行）を控えて、"
-                  "事務局に知らせてください。",
-    "excel_running": "Excel が起動しています。Excel をすべて閉じてから、もう一度実行してください。",
-    "addin_failed": "Excel アドインを入れられませんでした。Excel をすべて閉じてから install.bat を"
-                    "もう一度実行してください。続くときは上の表示を事務局に知らせてください。",
-    "readme": """\
-xlplan 導入フォルダー（インターネットにつながらないパソコン用）
-================================================================
-
-このフォルダーは、Excel に「ICT進捗」タブ（資料4 の入力チェックと判定）を入れるための
-ものです。必要なものはすべてこのフォルダーに入っていて、インターネットには接続しません。
-管理者権限も不要です（入るのは、パソコンを使っているあなたのユーザーの分だけです）。
-
-  作成日: {created}
-  xlplan の版: {version}
-  対応する Python: {versions}（Windows 64ビット）
-  Python のインストーラー: {installers_line}
-
-
-■ 入れ方（1回だけ。新しい版が届いたときも同じ手順です）
-
-  1. Excel をすべて閉じます。
-  2. このフォルダーを自分のパソコン（デスクトップなど）にコピーします。
-     フォルダーの場所の名前に % ^ の記号が入らないようにしてください。
-  3. コピーしたフォルダーの install.bat をダブルクリックします。
-     「Windows によって PC が保護されました」と出たときは「詳細情報」→「実行」を押します。
-  4. 黒い画面に 1/4 から 4/4 までの進み具合が表示されます。
-     Python が入っていないパソコンでは、python フォルダーのインストーラーで Python が
-     自動的に入ります（1～2分）。
-  5. 「完了しました」と表示されたら、何かキーを押して画面を閉じます。
-
-
-■ Excel ではこうなります
-
-  Excel を起動して 資料4 のブックを開くと、リボンに「ICT進捗」タブが表示されます。
-  ボタンは 入力チェック、判定を再計算、様式を再生成、すべて更新 です
-  （事務局用に 返送ファイルを取り込み もあります）。
-  試しに「判定を再計算」を押すと、更新されたセルの数が表示されます。
-  ボタンは保存しません。保存はいつもどおり Ctrl+S です。
-
-
-■ うまくいかないとき
-
-  画面の最後に「exit code」と番号が表示されます。番号ごとの対処は次のとおりです。
-  分からないときは、画面の写真か表示された文を事務局に送ってください。
-
-{exit_codes}
-
-
-■ 削除するには
-
-  Excel をすべて閉じてから uninstall.bat をダブルクリックします。
-  Excel アドインと xlplan 用の Python 環境（ユーザーの AppData\\Local\\xlplan\\venv）が
-  削除されます。Python 本体は残ります。
-
-
-■ このフォルダーの中身
-
-  README.txt        この説明
-  install.bat       入れる（または新しい版に入れ替える）
-  uninstall.bat     削除する
-  xlplan.xlam       Excel アドイン（install.bat が Excel の XLSTART フォルダーにコピーします）
-  wheels            xlplan と、xlplan が使う部品（Windows 64ビット用）
-{python_line}  workbook          資料4 の原本（{template}）
-  macros            アドインのリボンと VBA（事務局用）
-  msg               install.bat が表示するメッセージ
-  manifest.json     全ファイルの大きさとハッシュ値（install.bat が最初に確認します）
-  SHA256SUMS        同じハッシュ値の一覧
-
-  中のファイルを追加・変更・削除しないでください（install.bat が確認して止まります）。
-""",
-}
+STAFF_TEXTS = BUNDLE_TEXTS  # the staff-facing texts live in the catalogue
 
 
 class BundleError(Exception):

@@ -23,6 +23,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+from xlplan.core.texts import say
+
 Handler = Callable[[argparse.Namespace], int]
 UTF8_ENV = "XLPLAN_UTF8"  # set to 1: print UTF-8 whatever the console's code page
 
@@ -118,7 +120,7 @@ def _saved_lines(out: Any, what: str) -> None:
     if out.saved:
         print(f"{what}: {out.path}")
         if out.backup:
-            print(f"バックアップ / backup: {out.backup}")
+            print(f"{say('cli.backup')} / backup: {out.backup}")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -129,7 +131,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     out = check_file(args.file, write=not args.no_write, out=args.output, force=args.force)
     _print_findings(out.findings)
     print(summary_line(out.findings))
-    _saved_lines(out, "チェック結果シートを書き込みました / wrote check results")
+    _saved_lines(out, f"{say('cli.check_written')} / wrote check results")
     return 1 if has_errors(out.findings) else 0
 
 
@@ -139,12 +141,12 @@ def cmd_recompute(args: argparse.Namespace) -> int:
     out = recompute_file(args.file, out=args.output, force=args.force)
     _print_findings(out.findings)
     if out.saved:
-        print(f"判定を再計算しました（{out.changed_cells}セル更新）/ recomputed, "
+        print(f"{say('recompute.done', cells=out.changed_cells)} / recomputed, "
               f"{out.changed_cells} cells changed: {out.path}")
         if out.backup:
-            print(f"バックアップ / backup: {out.backup}")
+            print(f"{say('cli.backup')} / backup: {out.backup}")
     else:
-        print(f"変更はありません / nothing changed: {out.path}")
+        print(f"{say('cli.nothing_changed')} / nothing changed: {out.path}")
     return 0
 
 
@@ -154,13 +156,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     out = render_file(args.file, out=args.output, force=args.force)
     _print_findings(out.findings)
     reports = out.data["reports"]
-    pages = "、".join(f"{rep.name} {rep.pages}ページ（{len(rep.rows)}指標）"
-                      for rep in reports.sheets.values())
-    print(f"資料と集計を作成しました / rendered report sheets: {pages}")
+    pages = "、".join(say("render.sheet", name=rep.name, rows=len(rep.rows), pages=rep.pages)
+                     for rep in reports.sheets.values())
+    print(f"{say('render.done', pages=pages)} / rendered report sheets")
     rec = out.data.get("recomputed", 0)
     if rec:
-        print(f"判定を再計算しました（{rec}セル更新）/ recomputed {rec} cells first")
-    _saved_lines(out, "保存先 / saved")
+        print(f"{say('recompute.done', cells=rec)} / recomputed {rec} cells first")
+    _saved_lines(out, f"{say('cli.saved')} / saved")
     return 0
 
 
@@ -172,7 +174,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     _print_findings(out.findings)
     for line in out.result.lines:
         print(line)
-    _saved_lines(out, "保存先 / saved")
+    _saved_lines(out, f"{say('cli.saved')} / saved")
     return 1 if has_errors(out.findings) else 0
 
 
@@ -198,7 +200,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     from xlplan.pdf import export_pdf
 
     path = export_pdf(args.file, args.output)
-    print(f"PDFを作成しました（資料4-1・4-2・4-3・集計）/ wrote PDF: {path}")
+    print(f"{say('cli.pdf_written')} / wrote PDF: {path}")
     return 0
 
 
@@ -206,7 +208,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     from xlplan.engines.template import write_template
 
     path = write_template(args.output)
-    print(f"テンプレートを作成しました / wrote template: {path}")
+    print(f"{say('cli.template_written')} / wrote template: {path}")
     return 0
 
 
@@ -220,22 +222,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_split(args: argparse.Namespace) -> int:
-    from xlplan.core.split import GROUP_WORDS
+    from xlplan.core.texts import GROUP_WORDS
     from xlplan.files import split_file
 
     res = split_file(args.master, args.out, by=args.by, include_unassigned=args.unassigned,
                      force=args.force)
     _print_findings(res.findings)
-    print(f"{GROUP_WORDS[res.by]}ごとに{len(res.files)}ファイルを配布用に作成しました / "
+    print(f"{say('cli.split_done', by=GROUP_WORDS[res.by], count=len(res.files))} / "
           f"wrote {len(res.files)} copies by {res.by} (issue time {res.issued_at}):")
     for issued in res.files:
-        print(f"  {issued.path}  {len(issued.row_ids)}行  ({', '.join(issued.row_ids)})")
+        print(f"  {issued.path}  {say('cli.rows', count=len(issued.row_ids))}  "
+              f"({', '.join(issued.row_ids)})")
     if res.unassigned:
-        print(f"配布していない行 / rows not issued ({GROUP_WORDS[res.by]}が空欄 / no {res.by}): "
+        print(f"{say('cli.split_unassigned', by=GROUP_WORDS[res.by])} / rows not issued (no {res.by}): "
               f"{len(res.unassigned)}")
-    print(f"マスターに配布記録を書き込みました / recorded the issue in the master: {res.master}")
+    print(f"{say('cli.split_recorded')} / recorded the issue in the master: {res.master}")
     if res.backup:
-        print(f"バックアップ / backup: {res.backup}")
+        print(f"{say('cli.backup')} / backup: {res.backup}")
     return 0
 
 
@@ -251,7 +254,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
     def progress(seq: Iterable[Path]) -> Iterable[Path]:
         items = list(seq)
-        bar: Iterable[Path] = tqdm(items, desc="取り込み / merging", unit="file",
+        bar: Iterable[Path] = tqdm(items, desc=f"{say('cli.merging')} / merging", unit="file",
                                    file=sys.stderr, disable=len(items) <= 1, leave=False)
         return bar
 
@@ -274,14 +277,14 @@ def cmd_rollover(args: argparse.Namespace) -> int:
     res = rollover_file(args.master, args.to, args.output, targets=args.targets,
                         force=args.force)
     _print_findings(res.findings)
-    print(f"{res.from_year}年度から{res.to_year}年度のマスターを作成しました / rolled "
+    print(f"{say('cli.rolled', old=res.from_year, new=res.to_year)} / rolled "
           f"{res.from_year} → {res.to_year}: {res.path}")
-    print(f"  過去実績に{res.archived}行を記録 / archived {res.archived} rows; "
-          f"入力欄{res.cleared_cells}セルを消去 / cleared {res.cleared_cells} cells")
+    print(f"  {say('cli.archived', rows=res.archived)} / archived {res.archived} rows; "
+          f"{say('cli.cleared', cells=res.cleared_cells)} / cleared {res.cleared_cells} cells")
     for e in res.target_changes:
-        print(f"  目標変更 / target change [{e['state']}] {e['id']} {e['target']}: "
-              f"{e['old']} → {e['new']}（{e['reason']}）")
-    print(f"  元のマスターは変更していません / {res.source} is unchanged")
+        print(f"  {say('cli.target_change')} / target change [{e['state']}] {e['id']} "
+              f"{e['target']}: {e['old']} → {e['new']} ({e['reason']})")
+    print(f"  {say('cli.source_unchanged')} / {res.source} is unchanged")
     return 0
 
 
@@ -299,7 +302,7 @@ def cmd_addin_build(args: argparse.Namespace) -> int:
     except AddinError as e:
         print(f"xlplan: {e}", file=sys.stderr)
         return 2
-    print(f"アドインを作成しました / built add-in: {res.path.resolve()}")
+    print(f"{say('cli.addin_built')} / built add-in: {res.path.resolve()}")
     print("  VBA: " + ", ".join(res.modules))
     for k, v in res.settings.items():
         shown = "********" if k == "AUTH" and v else v
@@ -310,7 +313,7 @@ def cmd_addin_build(args: argparse.Namespace) -> int:
         except AddinError as e:
             print(f"xlplan: {e}", file=sys.stderr)
             return 2
-        print("VBAを取り込み直しました / re-imported VBA: " + ", ".join(done))
+        print(f"{say('cli.vba_imported')} / re-imported VBA: " + ", ".join(done))
     for note in res.notes:
         print("  " + note)
     return 0
@@ -324,15 +327,16 @@ def cmd_addin_install(args: argparse.Namespace) -> int:
     except AddinError as e:
         print(f"xlplan: {e}", file=sys.stderr)
         return 2
-    print(f"アドインを入れました / installed: {dest}")
-    print("Excel を起動し直すと「ICT進捗」タブが表示されます。 / Restart Excel to see the ICT進捗 tab.")
+    print(f"{say('cli.addin_installed')} / installed: {dest}")
+    print(f"{say('cli.restart_excel')} / Restart Excel to see the tab.")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from xlplan.server import serve
 
-    print(f"xlplan server: http://{args.host}:{args.port}/xlplan  (Ctrl+C で終了 / to stop)")
+    print(f"xlplan server: http://{args.host}:{args.port}/xlplan  "
+          f"(Ctrl+C {say('cli.to_stop')} / to stop)")
     serve(args.host, args.port)
     return 0
 
@@ -348,15 +352,15 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     except BundleError as e:
         print(f"xlplan: {e}", file=sys.stderr)
         return 2
-    print(f"導入フォルダーを作成しました / wrote offline bundle: {res.path}")
+    print(f"{say('cli.bundle_written')} / wrote offline bundle: {res.path}")
     print(f"  {len(res.files)} files, {res.size / 1e6:.1f} MB; {len(res.wheels)} wheels for "
           f"CPython {', '.join(res.pythons)} {PLATFORM}")
     for py, reqs in res.windows_only.items():
         print(f"  Windows-only, named for {py}: {', '.join(reqs) or '-'}")
     print(f"  Python installer: {', '.join(res.python_installers) or '-'}")
     for note in res.notes:
-        print(f"  注意 / note: {note}")
-    print("このフォルダーを職員のパソコンにコピーし、install.bat を実行してもらってください（README.txt）。"
+        print(f"  {say('cli.note')} / note: {note}")
+    print(say("cli.bundle_next") +
           " / Copy the folder to each PC and run install.bat there.")
     return 0
 
@@ -369,10 +373,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with its usage errors as one line in Japanese and English."""
 
     def error(self, message: str) -> NoReturn:
-        hint = ("ファイル名が「-」で始まる場合は ./-o.xlsx のように指定してください。"
-                if "-" in message else "")
-        self.exit(2, f"xlplan: コマンドの指定が正しくありません（{message}）。xlplan --help で"
-                     f"使い方を確認してください。{hint} (usage error: {message})\n")
+        hint = say("cli.dash_hint") if "-" in message else ""
+        self.exit(2, f"xlplan: {say('cli.usage', message=message)}{hint} "
+                     f"(usage error: {message})\n")
 
 
 def _file_args(p: argparse.ArgumentParser, *, output: bool = True) -> None:
@@ -384,7 +387,7 @@ def _file_args(p: argparse.ArgumentParser, *, output: bool = True) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from xlplan.core.split import GROUP_KEYS
+    from xlplan.core.texts import GROUP_KEYS
     from xlplan.engines.excel import ADDIN_FILE as ADDIN_NAME
 
     ap = _Parser(prog="xlplan",

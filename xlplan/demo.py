@@ -7,8 +7,10 @@ import shutil
 from pathlib import Path
 
 from xlplan.core.findings import Level
+from xlplan.core.layout import DEMO_FILE, DEMO_PDF, TEMPLATE_FILE
+from xlplan.core.texts import say
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "workbook" / "資料4_template.xlsx"
+TEMPLATE = Path(__file__).resolve().parent.parent / "workbook" / TEMPLATE_FILE
 
 
 def run_demo(out_dir: str | Path = "out") -> int:
@@ -18,31 +20,30 @@ def run_demo(out_dir: str | Path = "out") -> int:
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    target = out / "資料4.xlsx"
+    target = out / DEMO_FILE
     shutil.copy2(TEMPLATE, target)
-    print(f"1/4 チェック / check: {target}")
+    print(say("demo.check", path=target))
     checked = check_file(target)
     for f in checked.findings:
         if f.level is not Level.INFO:
             print("   " + f.line())
     print("   " + summary_line(checked.findings))
-    print("2/4 判定を再計算 / recompute")
+    print(say("demo.recompute"))
     done = recompute_file(target)
-    print(f"   {done.changed_cells}セル更新 / cells changed")
-    print("3/4 資料と集計を作成 / render 資料4-1・4-2・4-3・集計")
+    print(say("demo.changed", cells=done.changed_cells))
+    print(say("demo.render"))
     rendered = render_file(target)
     for rep in rendered.data["reports"].sheets.values():
-        print(f"   {rep.name}：{len(rep.rows)}指標、{rep.pages}ページ")
-    pdf = out / "資料4.pdf"
+        print(say("demo.sheet", name=rep.name, rows=len(rep.rows), pages=rep.pages))
+    pdf = out / DEMO_PDF
     if find_soffice() is None:
-        print("4/4 PDF：LibreOfficeがないため作成しませんでした / skipped, LibreOffice not found")
+        print(say("demo.no_pdf"))
         print("   sudo apt-get install libreoffice-calc-nogui fonts-noto-cjk")
     else:
-        print(f"4/4 PDF / export: {pdf}")
+        print(say("demo.pdf", path=pdf))
         export_pdf(target, pdf)
-    print(f"結果 / result: {target.resolve()}")
+    print(say("demo.result", path=target.resolve()))
     if pdf.exists():
         print(f"PDF: {pdf.resolve()}")
-    print(f"  チェック結果はシート「チェック結果」、集計はシート「集計」にあります。"
-          f"バックアップ: {out.resolve() / 'backup'}")
+    print(say("demo.where", backup=out.resolve() / "backup"))
     return 0

@@ -58,11 +58,13 @@ MESSAGE_LINES = 40  # a longer summary is cut (a message box taller than the scr
 class Outcome:
     """What one button did: the action's result and the message shown."""
 
-    def __init__(self, action: str, ok: bool, message: str, result: Result | None = None):
+    def __init__(self, action: str, ok: bool, message: str, result: Result | None = None,
+                 refused: str | None = None):
         self.action = action
         self.ok = ok
         self.message = message
         self.result = result
+        self.refused = refused  # the refusal's code when the workbook could not be used
 
     @property
     def findings(self) -> list[Any]:
@@ -233,7 +235,7 @@ def run(action: str, book: Any = None, paths: Sequence[Path | str] | None = None
             book.json()["actions"].clear()
         text = _failure(action, e, wrote=wrote)
         _tell(book, action, text, critical=True)
-        return Outcome(action, False, text)
+        return Outcome(action, False, text, refused=e.code if isinstance(e, Refusal) else None)
     report = result.data.get("report")
     if report is not None:  # conflicts, unreadable files or errors: look at the list
         critical = not report.ok

@@ -30,6 +30,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.workbook import Workbook
 
+from xlplan.core.layout import FONT_REPORT
 from xlplan.core.report import PT_PER_WIDTH_UNIT, REPORT_NAMES
 from xlplan.core.texts import refuse
 
@@ -39,7 +40,7 @@ TIMEOUT = 240  # seconds; a first start with a fresh profile takes a few
 
 # Japanese fonts in order of preference, as fontconfig names them.
 JAPANESE_FONTS: tuple[str, ...] = (
-    "ＭＳ Ｐゴシック", "MS PGothic", "Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic",
+    FONT_REPORT, "MS PGothic", "Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic",
     "IPAPGothic", "IPAGothic", "TakaoPGothic", "VL PGothic", "Source Han Sans JP",
 )
 # Advance width of the digit 0 (em) of fonts used as the copy's default font.
@@ -47,7 +48,7 @@ DIGIT_EM: dict[str, float] = {
     "Noto Sans CJK JP": 0.555,
     "Noto Sans JP": 0.555,
     "Source Han Sans JP": 0.555,
-    "ＭＳ Ｐゴシック": 0.5,
+    FONT_REPORT: 0.5,
     "MS PGothic": 0.5,
     "IPAexGothic": 0.5,
     "IPAPGothic": 0.5,

@@ -24,5 +24,10 @@ def seed_rows() -> list[dict[str, str]]:
     return [dict(r) for r in _load()["row"]]
 
 
+def seed_manual() -> dict[str, str]:
+    """The manual judgements of the seed: start of the indicator's text → the reason."""
+    return {str(k): str(v) for k, v in _load().get("manual", {}).items()}
+
+
 def seed_meta() -> dict[str, Any]:
     return dict(_load()["meta"])

@@ -94,7 +94,7 @@ def check_payload(payload: Any) -> PlainTextResponse | None:
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="xlplan", description="資料4 ribbon actions as xlwings Server scripts")
+    app = FastAPI(title="xlplan", description="The ribbon actions of the KPI report as xlwings Server scripts")
 
     @app.get("/xlplan")
     def index() -> dict[str, Any]:

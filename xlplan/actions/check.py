@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 
 from xlplan.actions.base import Result, Results, compute_all, read_master
 from xlplan.core.checks import check_rows
-from xlplan.core.colours import ROLE_COLOURS
+from xlplan.core.colours import role_colours
 from xlplan.core.findings import Finding, Level
-from xlplan.core.layout import CHECK_SHEET, META_SHEET
+from xlplan.core.layout import CHECK_SHEET, FONT_UI, META_SHEET
 from xlplan.core.master import Master
 from xlplan.core.meta import report_fingerprints
 from xlplan.core.model import RowData
@@ -32,12 +32,13 @@ from xlplan.core.plan import (
     ref,
 )
 from xlplan.core.report import REPORT_NAMES, Reports, build_all, report_findings
+from xlplan.core.schemes import Role
 from xlplan.core.texts import say
 from xlplan.engines.port import Engine
 
 WIDTHS = (8, 22, 12, 8, 9, 70, 50)
-FONT = "游ゴシック"
-LEVEL_ROLE = {Level.ERROR: "worse", Level.WARNING: "some", Level.INFO: "none"}
+FONT = FONT_UI
+LEVEL_ROLE = {Level.ERROR: Role.WORSE, Level.WARNING: Role.SOME, Level.INFO: Role.NONE}
 FIRST_ROW = 4
 
 
@@ -65,7 +66,7 @@ def check_sheet(findings: Sequence[Finding], names: Sequence[str]) -> SheetConte
     for i, f in enumerate(findings):
         r = FIRST_ROW + i
         rows.append([f.level.ja, f.code, f.sheet, f.cell, f.row_id, f.message, f.fix])
-        fill, font = ROLE_COLOURS[LEVEL_ROLE[f.level]]
+        fill, font = role_colours(LEVEL_ROLE[f.level])
         ops.append(Format(ref(r, 1), fill=fill, font_color=font, bold=True))
         if f.sheet and f.cell and f.sheet in present:
             target = f.cell.split(":")[0]

@@ -18,7 +18,6 @@ from pathlib import Path
 from xlplan.actions.base import Result, compute_all, read_master
 from xlplan.actions.recompute import plan_recompute
 from xlplan.core import merge as core
-from xlplan.core.findings import Finding, Level
 from xlplan.core.layout import CHANGES_SHEET, META_SHEET, columns_for
 from xlplan.core.logs import CHANGES
 from xlplan.core.master import Master, refuse_blocking, require_ids
@@ -77,7 +76,8 @@ def plan_returns(view: MasterView, returned: Sequence[Path | str], *, dry_run: b
         try:
             got = read_returned(rp)
         except Refusal as e:  # the file's own refusal, as a finding about that file
-            unreadable(fr, Finding(e.code, Level.ERROR, "", "", e.message, e.fix, file=rp.name))
+            unreadable(fr, finding(e.code, template="file_refused", file=rp.name,
+                                   message=e.message, fix=e.fix))
             continue
         except Exception as e:  # one broken file must never stop the others
             unreadable(fr, finding("merge_unreadable", file=rp.name,

@@ -110,7 +110,7 @@ def sheet_formats(master: Master, key: str, results: Results) -> list[SheetForma
         c = lay.cols[k]
         for r in sheet.rows:
             mark = str(fit(results[(key, r.row)].values[k]) or "")
-            fill, font = colours_of(key, mark, master.settings.labels)
+            fill, font = colours_of(key, mark, master.settings)
             out.append(SheetFormat(sheet.tab, Format(ref(r.row, c), fill=fill, font_color=font)))
     return out
 

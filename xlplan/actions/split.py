@@ -22,8 +22,8 @@ from xlplan.core.master import require_ids
 from xlplan.core.meta import append_row
 from xlplan.core.model import RowData
 from xlplan.core.plan import Block, Plan, grid_of
-from xlplan.core.split import GROUP_KEYS, copy_names, groups_of, issue_record, stamp_for
-from xlplan.core.texts import refuse
+from xlplan.core.split import copy_names, groups_of, issue_record, stamp_for
+from xlplan.core.texts import GROUP_KEYS, refuse
 from xlplan.engines.port import Engine
 
 

@@ -41,6 +41,7 @@ from xlplan.addin.vba_project import (
     VbaModule,
     vba_project_bin,
 )
+from xlplan.core.texts import VBA_TEXTS
 
 ADDIN_NAME = "xlplan.xlam"
 PROJECT_NAME = "xlplan"
@@ -89,20 +90,7 @@ VBA_REL_TYPE = "http://schemas.microsoft.com/office/2006/relationships/vbaProjec
 # Messages the VBA module shows itself (when Python cannot). The VBA source must stay
 # ASCII (the VBA editor imports with the system code page), so they live in the .bas as
 # hex code points, decoded by its Ja() function; a test keeps both in step.
-VBA_MESSAGES: dict[str, str] = {
-    "MSG_TITLE": "ICT進捗",
-    "MSG_NO_BOOK": "ブックを開いてから実行してください。",
-    "MSG_UNKNOWN": "このボタンには対応する処理がありません。",
-    "MSG_NO_PYTHON": "Pythonが見つかりません。xlplan.xlam の設定（INTERPRETER_WIN）を事務局に確認してください。",
-    "MSG_FAILED": "Pythonの実行に失敗しました。次の内容を事務局に知らせてください。",
-    "MSG_LOG": "記録ファイル：",
-    "MSG_CONF": "このブックには設定シート（.conf）または設定ファイルが付いているため、実行を中止しました。事務局に確認してください。",
-    # 返送ファイルを取り込み (merge): the file dialog, and the server path's refusal.
-    "MSG_MERGE_PICK": "取り込む返送ファイルを選んでください（複数選べます）",
-    "MSG_MERGE_FILTER": "Excel ブック (*.xlsx;*.xlsm),*.xlsx;*.xlsm",
-    "MSG_MERGE_SERVER": "返送ファイルの取り込みは、サーバー経由では使えません（サーバーからはこのパソコンのファイルを読めません）。"
-                        "Python を入れたパソコンのアドインで実行するか、事務局のパソコンで xlplan merge を使ってください。",
-}
+VBA_MESSAGES = VBA_TEXTS  # the messages live in the catalogue (xlplan.core.texts)
 
 
 def vba_hex(text: str) -> str:

@@ -17,7 +17,9 @@ class Level(StrEnum):
 
     @property
     def ja(self) -> str:
-        return {"error": "エラー", "warning": "警告", "info": "情報"}[self.value]
+        from xlplan.core.texts import say
+
+        return say("level." + self.value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,20 @@ from xlplan.core.settings import Direction, Settings
 
 TEMPLATE_VERSION = "xlplan-template-1"
 
+# Fonts: Office's Japanese UI font for the master's own sheets, and the font printed
+# reports of this kind use (its short lines keep the planned row heights in Excel).
+# The shipped master, and the names `make demo` writes.
+TEMPLATE_FILE = "資料4_template.xlsx"
+DEMO_FILE = "資料4.xlsx"
+DEMO_PDF = "資料4.pdf"
+
+FONT_UI = "游ゴシック"
+FONT_REPORT = "ＭＳ Ｐゴシック"
+
+# Endings every label of a hierarchy level repeats; dropped first when a label must be
+# shorter to fit its printed block.
+REDUNDANT_ENDINGS: tuple[str, ...] = ("に係る個別施策", "の実現に向けた取組")
+
 SHEETS: tuple[str, ...] = ("4-1", "4-2", "4-3")
 
 

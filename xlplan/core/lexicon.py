@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from xlplan.core.texts import PARSER_WARNINGS
 from xlplan.core.values import PeriodKind, Status, ValueRole
 
 
@@ -81,6 +82,13 @@ class Lexicon:
     }
     # Units that count the same thing: same_unit() treats them as one.
     UNIT_EQUIVALENT: ClassVar[dict[str, str]] = {"名": "人"}
+    # Spellings the mark engine folds when it compares the units of b, v and t.
+    UNIT_ALIASES: ClassVar[dict[str, str]] = {
+        "名": "人", "か所": "箇所", "ヵ所": "箇所", "ケ所": "箇所", "ヶ所": "箇所",
+    }
+    # Per-period units that mean the same as a plain count: a target of 5件/年 is "5件 in
+    # the year", which is what an annual actual of 5件 reports. Any other period is not.
+    ANNUAL_PERIODS: ClassVar[tuple[str, ...]] = ("年", "年度", "年間")
     # Units that are complete by themselves: whatever follows is not part of the unit
     # (50%以上 → unit %, note 以上).
     SYMBOL_UNITS: ClassVar[tuple[str, ...]] = ("%", "‰")
@@ -259,27 +267,9 @@ class Lexicon:
     )
 
     # ------------------------------------------------------------------ warnings
-    # Stable code → Japanese message for staff; {fragment} is the text that triggered it.
-    WARNINGS: ClassVar[dict[str, str]] = {
-        "digit_grouping": "桁区切りが不正です（{fragment}）。正しい数値に直してください。",
-        "date_incomplete": (
-            "時点の日付が不完全です（{fragment}）。「令和元年11月」のように年と月を"
-            "書いてください。"
-        ),
-        "date_invalid": "存在しない日付です（{fragment}）。年月日を確認してください。",
-        "bracket_unclosed": "括弧が閉じられていません（{fragment}）。括弧を閉じてください。",
-        "bracket_unopened": "閉じ括弧に対応する開き括弧がありません（{fragment}）。括弧を確認してください。",
-        "date_only": "日付だけが入力されています（{fragment}）。数値または「－」を入力してください。",
-        "era_omitted": (
-            "年号のない年です（{fragment}）。「令和4年度」のように年号を付けてください。"
-            "時点は推測していません。"
-        ),
-        "not_finite": "数値として扱えない値です（{fragment}）。数値を入力してください。",
-        "unparseable": (
-            "値を読み取れませんでした（{fragment}）。数値と単位（例：1,234件）、"
-            "または「－」を入力してください。"
-        ),
-    }
+    # Stable code → Japanese message for staff ({fragment} is the text that triggered
+    # it); the sentences live in the catalogue with every other staff-facing text.
+    WARNINGS: ClassVar[dict[str, str]] = PARSER_WARNINGS
 
 
 LEXICON = Lexicon()

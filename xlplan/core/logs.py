@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from xlplan.core.layout import CHANGES_SHEET, HISTORY_SHEET, TARGETS_SHEET
+from xlplan.core.layout import CHANGES_SHEET, FONT_UI, HISTORY_SHEET, TARGETS_SHEET
 from xlplan.core.meta import last_used_row
 from xlplan.core.model import SheetRead
 from xlplan.core.plan import (
@@ -29,7 +29,7 @@ from xlplan.core.plan import (
 
 Grid = Sequence[Sequence[object]]
 HEAD_FILL = "DDEBF7"
-FONT = "游ゴシック"
+FONT = FONT_UI
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The mark engine: the trend arrow and the progress mark of one indicator.
 
-The rules are those of ``docs/domain.md`` ("How the marks are decided"), reverse-engineered
+The rules are those of ``docs/rules.md`` ("Deciding the arrow and the mark"), reverse-engineered
 from the 68 rows of the FY2020 report; the seed is the ground truth. Decisions the
 document leaves open are made here and written down in the module's comments and in
 :func:`judge`'s docstring, so that a reader of the 判定の根拠 column and a reader of the
@@ -36,6 +36,8 @@ from xlplan.core.schemes import (
     legend,
 )
 from xlplan.core.settings import Basis, Direction, Settings
+from xlplan.core.texts import FLAG_MESSAGES, REASONS
+from xlplan.core.texts import WORDS as W
 from xlplan.core.values import Parsed, Part, PeriodKind, Status
 
 __all__ = ["FLAG_MESSAGES", "REASONS", "infer_direction", "judge"]
@@ -45,22 +47,10 @@ _NO_FIGURE = frozenset({Status.NONE, Status.UNDETERMINED})
 
 # Per-period units that mean the same as a plain count: a target of 5件/年 is "5件 in the
 # year", which is what an annual actual of 5件 reports. Any other period (件/月) is not.
-_ANNUAL = frozenset({"年", "年度", "年間"})
+_ANNUAL = frozenset(LEXICON.ANNUAL_PERIODS)
 
 # Unit spellings that count the same thing.
-_UNIT_ALIASES = {"名": "人", "か所": "箇所", "ヵ所": "箇所", "ケ所": "箇所", "ヶ所": "箇所"}
-
-# Stable codes of the things a check should report beside the mark. The Japanese text is
-# also what goes into ``reasons``.
-FLAG_MESSAGES: dict[str, str] = {
-    "units_differ": "単位が異なります",
-    "baseline_not_numeric": "基準値が数値でないため、矢印と進捗率を判定できません",
-    "qualitative_change": "文字の値が基準値とも目標とも一致しないため、自動判定できません",
-    "target_missing": "目標が数値でないため、改善か悪化かだけで判定しました",
-    "target_conflicts_direction": "目標が基準値より悪い側にあるため、改善か悪化かだけで判定しました",
-    "mid_missing": "中間目標がないため、最終目標で判定しました",
-}
-
+_UNIT_ALIASES = LEXICON.UNIT_ALIASES
 
 # --------------------------------------------------------------------------- numbers
 
@@ -163,7 +153,8 @@ def _number(p: Parsed, ref_unit: str | None) -> _Num | None:
                 break
     if den:
         return _Num(value / den, unit, None, label, (value, den))
-    prefix = ("約" if p.approx else "") + ("延べ" if p.person_times else "")
+    prefix = ((LEXICON.APPROX_PREFIXES[0] if p.approx else "")
+              + (LEXICON.PERSON_TIMES_WORDS[0] if p.person_times else ""))
     return _Num(value, unit, shown, label, prefix=prefix)
 
 
@@ -245,7 +236,7 @@ def _reduce(b: Parsed, v: Parsed | None, t: Parsed) -> _Values:
         out.v_unit = "%" if vn.fraction and vn.unit == "%" else vn.shown_unit
     if tn is not None:
         out.t, out.t_text = tn.value, tn.show()
-    named = (("基準値", bn), ("評価値", vn), ("目標", tn))
+    named = ((W["baseline"], bn), (W["evaluated"], vn), (W["target"], tn))
     with_unit = [(name, n.unit) for name, n in named if n is not None and n.unit is not None]
     for i in range(1, len(with_unit)):
         if with_unit[i][1] != with_unit[0][1]:
@@ -267,7 +258,7 @@ def _reduce_labelled(out: _Values, b: Parsed, v: Parsed | None, t: Parsed) -> No
                 keys.append(k)
     if not keys:
         keys = _ordered_keys(m for m in (bm, vm, tm) if m is not None)
-    items = "・".join(k for k in keys if k) or "合計"
+    items = "・".join(k for k in keys if k) or W["total"]
 
     def total(m: dict[str, float], p: Parsed) -> tuple[float, str]:
         x = sum(m.get(k, 0.0) for k in keys)
@@ -284,7 +275,7 @@ def _reduce_labelled(out: _Values, b: Parsed, v: Parsed | None, t: Parsed) -> No
     if vm is not None and bm is not None:
         extra = [k for k in vm if k not in bm and (tm is None or k not in tm)]
         if extra:
-            out.units_differ = ("基準値・目標", f"評価値「{'・'.join(extra)}」")
+            out.units_differ = (W["baseline_and_target"], f"{W['evaluated']}「{'・'.join(extra)}」")
 
 
 def _ordered_keys(maps: Iterable[dict[str, float]]) -> list[str]:
@@ -296,84 +287,6 @@ def _ordered_keys(maps: Iterable[dict[str, float]]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- reasons
-
-# Every sentence of the reasons, keyed by a stable code (Judgement.reason_codes). The
-# Japanese text is what staff read in the 判定の根拠 column; a later catalogue of
-# staff-facing strings can take this table over as it is.
-REASONS: dict[str, str] = {
-    # direction
-    "direction_from_intent": "方向が未入力のため、目標「{text}」から「{word}」と推定しました。",
-    "direction_from_target": "方向が未入力のため、目標が基準値を{side}ことから「{word}」と推定しました。",
-    "direction_assumed": "方向が未入力で目標からも判断できないため、「増加」とみなしました。",
-    "direction_given": "方向：{word}",
-    # what stops a judgement
-    "suspended": "{which}が「進捗管理を停止している」のため、{label}。",
-    "no_value": "見込値（{projection}）も実績値（{actual}）も使えないため{label}。",
-    "mid_missing": FLAG_MESSAGES["mid_missing"] + "。",
-    # the values used
-    "evaluated_actual": "評価値：実績値 {v}（見込値が{why}のため。矢印は括弧書き）",
-    "evaluated_projection": "評価値：見込値 {v}",
-    "baseline_new": "基準値：0（「－」は新規の取組として0とみなす）",
-    "baseline": "基準値：{b}",
-    "target": "{name}：{t}",
-    "relative_resolved": "{name}「{text}」は基準値に対する目標のため、{formula} = {t} としました。",
-    "relative_unresolved": "{name}「{text}」は{why}ため、文言の目標として扱いました。",
-    "units_differ": FLAG_MESSAGES["units_differ"] + "（{a}、{c}）。数値のまま比較しました。",
-    # the arrow
-    "arrow_same_words": "評価値「{words}」が基準値と同じため{arrow}",
-    "arrow_words_reached": "評価値「{words}」が目標に達したため{arrow}",
-    "qualitative_change": FLAG_MESSAGES["qualitative_change"] + "（手動判定が必要）。",
-    "baseline_not_numeric": FLAG_MESSAGES["baseline_not_numeric"] + "（手動判定が必要）。",
-    "arrow_up": "基準値より改善したため{arrow}",
-    "arrow_down": "基準値より悪化したため{arrow}",
-    "arrow_flat": "基準値と同じため{arrow}",
-    # every scheme
-    "scheme_rule": "判定方式：{title}（{legend}）",
-    "words_reached": "評価値が{target}と同じ文言のため{label}",
-    "bound_met": "評価値 {v} は{target}「{t}{word}」の範囲内のため{label}",
-    "bound_not_met": "評価値 {v} は{target}「{t}{word}」の範囲外のため{label}",
-    # progress rate
-    "no_change": "基準値から増減がないため{label}",
-    "progress_rate": "進捗率 r = (v−b)/(t−b) = ({v}−{b})/({t}−{b}) = {r}",
-    "progress_worse": "基準値より悪化したため{label}",
-    "progress_grade": "{rule}のため{label}",
-    "maintain_kept": "維持：{name} {level} 以上を保ったため{label}",
-    "maintain_missed": "維持：{name} {level} を下回ったため{label}",
-    "untargeted_better": "{why}改善したので{label}",
-    "untargeted_worse": "{why}悪化したので{label}",
-    "why_target_equals_baseline": "目標が基準値と同じため、",
-    "why_target_words": "目標が文言のため、",
-    "why_target_conflicts": FLAG_MESSAGES["target_conflicts_direction"] + "。",
-    "why_target_missing": FLAG_MESSAGES["target_missing"] + "。",
-    # achievement rate and pace
-    "every_year": "目標は毎年の値のため、{fy}年度の評価値を目標と比べます。",
-    "expected_value": (
-        "期待値 e = b+(t−b)×{k}/{n} = {b}+({t}−{b})×{k}/{n} = {e}"
-        "（基準{by}年度から目標{ty}年度までの直線の{fy}年度の値）"
-    ),
-    "pace_no_baseline": "基準値が数値でないため、期待値ではなく目標と比べます。",
-    "achievement_rate": "{measure} a = {formula} = {a}",
-    "ratio_undefined": "比が計算できない値のため（{ref_name} {ref}）、{ref_name}に達したかどうかで判定しました。",
-    "ratio_reached": "{ref_name}に達したため{label}",
-    "ratio_missed": "{ref_name}に達していないため{label}",
-    "ratio_grade": "{measure}が{rule}のため{label}",
-    "ungraded": "目標が数値でないため、{title}では評価しません（{label}）。",
-    # stages
-    "stage_reached": "{target} {t} に到達したため{label}",
-    "stage_band": "幅：{band}",
-    "stage_better": "基準値との差 {diff} が幅を超える改善のため{label}",
-    "stage_same": "基準値との差 {diff} が幅{within}のため{label}",
-    "stage_worse": "基準値との差 {diff} が幅を超える悪化のため{label}",
-    # 4-1: mid target reached
-    "mid_reached": "{target}に到達したため{label}",
-    "mid_missed": "{target}に未到達のため{label}",
-    "mid_untargeted_reached": "{target}が数値でないため、基準値より改善したので{label}",
-    "mid_untargeted_missed": "{target}が数値でないため、基準値より改善していないので{label}",
-    "reference_rate": (
-        "参考：最終目標に対する進捗率 r = (v−b)/(t−b) = ({v}−{b})/({t}−{b}) = {r}"
-    ),
-}
-
 
 class _Ctx:
     """One judgement in the making: the scheme, the direction, the reasons so far."""
@@ -485,7 +398,7 @@ def _infer(
         vals = _reduce(baseline, None, target)
         if vals.b is not None and vals.t is not None and not _close(vals.b, vals.t):
             found = Direction.DECREASE if vals.t < vals.b else Direction.INCREASE
-            side = "下回る" if found is Direction.DECREASE else "上回る"
+            side = W["below"] if found is Direction.DECREASE else W["above"]
             return found, "direction_from_target", {"side": side,
                                                     "word": DIRECTION_WORDS[found]}
     return None, "direction_assumed", {}
@@ -509,7 +422,7 @@ def _direction_rule(ctx: _Ctx, baseline: Parsed, final: Parsed, mid: Parsed | No
 
 
 def _value_text(p: Parsed) -> str:
-    return " ".join(p.text.split()) or "（空欄）"
+    return " ".join(p.text.split()) or W["blank"]
 
 
 def judge(
@@ -529,7 +442,7 @@ def judge(
     (mark graded by ``settings.active_scheme`` against ``final``: the FY2020 進捗率
     ◎○△－× by default). Symbols, thresholds and the scheme come from ``settings``.
 
-    Decisions where the domain document is silent:
+    Decisions the printed report leaves open (docs/rules.md):
 
     * A qualitative v that differs from a qualitative b and is not the target's text
       (未整備 → 検討中) cannot be ranked: arrow and mark are 不明, flagged
@@ -561,7 +474,7 @@ def judge(
 
     # Rule 6: suspended tracking overrides everything.
     if projection.status is Status.SUSPENDED or actual.status is Status.SUSPENDED:
-        which = "見込値" if projection.status is Status.SUSPENDED else "実績値"
+        which = W["projection"] if projection.status is Status.SUSPENDED else W["actual"]
         ctx.say("suspended", which=which, label=scheme.suspended)
         return ctx.result(scheme.suspended, scheme.suspended, Role.SUSPENDED)
 
@@ -579,11 +492,11 @@ def judge(
     if ctx.on_41 and (mid is None or mid.status in _NO_FIGURE):
         ctx.flag("mid_missing")
         ctx.say("mid_missing")
-        target, target_name, rel = final_t, "最終目標", final_rel
+        target, target_name, rel = final_t, W["final_target"], final_rel
     elif ctx.on_41 and mid_t is not None:
-        target, target_name, rel = mid_t, "中間目標", mid_rel
+        target, target_name, rel = mid_t, W["mid_target"], mid_rel
     else:
-        target, target_name, rel = final_t, "目標", final_rel
+        target, target_name, rel = final_t, W["target"], final_rel
 
     vals = _reduce(baseline, v, target)
     # On 4-1 the progress rate (informational) is against the final target.
@@ -667,7 +580,7 @@ def _values_rule(ctx: _Ctx, basis: Basis, projection: Parsed, baseline: Parsed, 
     """Say which values were used."""
     shown_v = vals.v_text or _value_text(v)
     if basis is Basis.ACTUAL:
-        why = "未入力" if projection.status is Status.NONE else "未確定"
+        why = W["unentered"] if projection.status is Status.NONE else W["undetermined"]
         ctx.say("evaluated_actual", v=shown_v, why=why)
     else:
         ctx.say("evaluated_projection", v=shown_v)
@@ -681,17 +594,18 @@ def _values_rule(ctx: _Ctx, basis: Basis, projection: Parsed, baseline: Parsed, 
         r = original.relative
         assert r is not None
         if code == "relative_resolved":
-            formula = ("基準値" if r.factor == 1 and r.offset == 0
-                       else f"基準値×{_fmt(r.factor)}") if r.offset == 0 else (
-                f"基準値{'+' if r.offset > 0 else '−'}{_fmt(abs(r.offset))}"
+            b = W["baseline"]
+            formula = (b if r.factor == 1 and r.offset == 0
+                       else f"{b}×{_fmt(r.factor)}") if r.offset == 0 else (
+                f"{b}{'+' if r.offset > 0 else '−'}{_fmt(abs(r.offset))}"
                 if r.factor == 1 else
-                f"基準値×{_fmt(r.factor)}{'+' if r.offset > 0 else '−'}{_fmt(abs(r.offset))}")
+                f"{b}×{_fmt(r.factor)}{'+' if r.offset > 0 else '−'}{_fmt(abs(r.offset))}")
             ctx.say(code, name=target_name, text=r.words, formula=formula,
                     t=vals.t_text or _fmt(vals.t or 0))
         else:
-            why = ("基準値以外の年を基準としている" if r.reference_year is not None
+            why = (W["other_reference"] if r.reference_year is not None
                    or (r.reference not in LEXICON.BASELINE_REFERENCES and r.reference)
-                   else "基準値が数値でない")
+                   else W["baseline_not_number"])
             ctx.say(code, name=target_name, text=r.words, why=why)
     if vals.units_differ is not None:
         ctx.flag("units_differ")
@@ -799,13 +713,13 @@ def _grade_progress(ctx: _Ctx, vals: _Values, target: Parsed, change: int | None
     best, worst, same = s.best, s.worst, s.no_change
     assert same is not None
     if text_hit:
-        ctx.say("words_reached", target="目標", label=best.label)
+        ctx.say("words_reached", target=W["target"], label=best.label)
         return best.label, best.role, progress, None
     if change is None:
         return s.unknown, Role.UNKNOWN, None, None
-    bound = _bound_check(ctx, vals, target, "目標", best)
+    bound = _bound_check(ctx, vals, target, W["target"], best)
     if bound is not None and bound[0]:
-        _say_bound(ctx, True, bound[1], vals, "目標", best.label)
+        _say_bound(ctx, True, bound[1], vals, W["target"], best.label)
         return best.label, best.role, progress, None
     if ctx.direction is Direction.MAINTAIN:
         g = _maintain(ctx, vals, best, worst)
@@ -824,7 +738,7 @@ def _grade_progress(ctx: _Ctx, vals: _Values, target: Parsed, change: int | None
         g = s.grade_for(progress)
         if bound is not None and g is best:  # an exclusive bound not passed: not the best
             g = s.grades[1]
-            _say_bound(ctx, False, bound[1], vals, "目標", g.label)
+            _say_bound(ctx, False, bound[1], vals, W["target"], g.label)
             return g.label, g.role, progress, None
         ctx.say("progress_grade", rule=_grade_rule(s, g), label=g.label)
         return g.label, g.role, progress, None
@@ -856,10 +770,10 @@ def _grade_rule(s: Scheme, g: Grade) -> str:
     if i > 0:
         prev = grades[i - 1]
         assert prev.threshold is not None
-        below = rate(prev.threshold) + ("未満" if prev.inclusive else "以下")
+        below = rate(prev.threshold) + (W["under"] if prev.inclusive else W["at_most"])
     if g.threshold is None or (i == len(grades) - 1 and s.kind is SchemeKind.PROGRESS):
         return below
-    return rate(g.threshold) + ("以上" if g.inclusive else "超") + below
+    return rate(g.threshold) + (W["at_least"] if g.inclusive else W["over"]) + below
 
 
 def _maintain(ctx: _Ctx, vals: _Values, good: Grade, bad: Grade) -> Grade:
@@ -867,7 +781,7 @@ def _maintain(ctx: _Ctx, vals: _Values, good: Grade, bad: Grade) -> Grade:
     level = vals.t if vals.t is not None else vals.b
     if level is None or vals.v is None:
         return bad
-    name = "目標" if vals.t is not None else "基準値"
+    name = W["target"] if vals.t is not None else W["baseline"]
     if vals.v >= level or _close(vals.v, level):
         ctx.say("maintain_kept", name=name, level=_fmt(level), label=good.label)
         return good
@@ -886,7 +800,7 @@ def _grade_ratio(ctx: _Ctx, vals: _Values, target: Parsed, change: int | None,
     s = ctx.scheme
     _say_scheme(ctx)
     if text_hit:
-        ctx.say("words_reached", target="目標", label=s.best.label)
+        ctx.say("words_reached", target=W["target"], label=s.best.label)
         return s.best.label, s.best.role, None, None
     if vals.v is None:  # a word that is neither the baseline's nor the target's
         return s.unknown, Role.UNKNOWN, None, None
@@ -917,7 +831,7 @@ def _grade_ratio(ctx: _Ctx, vals: _Values, target: Parsed, change: int | None,
     sym = "e" if expected is not None else "t"
     formula = (f"{sym}/v = {_fmt(ref)}/{_fmt(vals.v)}" if lower
                else f"v/{sym} = {_fmt(vals.v)}/{_fmt(ref)}")
-    measure = "期待値に対する達成率" if expected is not None else "達成率"
+    measure = W["achievement_vs_expected"] if expected is not None else W["achievement"]
     ctx.say("achievement_rate", measure=measure, formula=formula, a=_pct(a))
     g = s.grade_for(a)
     ctx.say("ratio_grade", measure=measure, rule=_grade_rule(s, g), label=g.label)
@@ -936,19 +850,19 @@ def _reference(ctx: _Ctx, vals: _Values, target: Parsed) -> tuple[float, str, fl
         and s.target_default is TargetDefault.EVERY_YEAR
     ):
         ctx.say("every_year", fy=fy)
-        return vals.t, "目標", None
+        return vals.t, W["target"], None
     if fy >= ty or ty <= by:
-        return vals.t, "目標", None
+        return vals.t, W["target"], None
     if vals.b is None:
         ctx.say("pace_no_baseline")
-        return vals.t, "目標", None
+        return vals.t, W["target"], None
     k, n = max(0, fy - by), ty - by
     e = round(vals.b + (vals.t - vals.b) * k / n, 9)
     if not math.isfinite(e):
-        return vals.t, "目標", None
+        return vals.t, W["target"], None
     ctx.say("expected_value", k=k, n=n, b=_fmt(vals.b), t=_fmt(vals.t), e=_fmt(e), by=by,
             ty=ty, fy=fy)
-    return e, "期待値", e
+    return e, W["expected"], e
 
 
 def _ratio(v: float, ref: float, lower: bool) -> float | None:
@@ -973,16 +887,16 @@ def _grade_stages(ctx: _Ctx, vals: _Values, target: Parsed, change: int | None,
     reached_g, better_g, same_g, worse_g = s.grades
     _say_scheme(ctx)
     if text_hit:
-        ctx.say("words_reached", target="目標", label=reached_g.label)
+        ctx.say("words_reached", target=W["target"], label=reached_g.label)
         return reached_g.label, reached_g.role, None, None
     if vals.v is not None and vals.t is not None:
-        bound = _bound_check(ctx, vals, target, "目標", reached_g)
+        bound = _bound_check(ctx, vals, target, W["target"], reached_g)
         if bound is not None:
             if bound[0]:
-                _say_bound(ctx, True, bound[1], vals, "目標", reached_g.label)
+                _say_bound(ctx, True, bound[1], vals, W["target"], reached_g.label)
                 return reached_g.label, reached_g.role, None, None
         elif _better(vals.v, vals.t, ctx.direction) >= 0:
-            ctx.say("stage_reached", target="目標", t=vals.t_text or _fmt(vals.t),
+            ctx.say("stage_reached", target=W["target"], t=vals.t_text or _fmt(vals.t),
                     label=reached_g.label)
             return reached_g.label, reached_g.role, None, None
     if change is None or vals.v is None or vals.b is None:
@@ -991,7 +905,7 @@ def _grade_stages(ctx: _Ctx, vals: _Values, target: Parsed, change: int | None,
     diff = (vals.v - vals.b) * sign
     if s.band_unit is BandUnit.PERCENT:
         tol = abs(vals.b) * s.band / 100
-        ctx.say("stage_band", band=f"基準値の{_fmt(s.band)}%（{_fmt(tol)}）")
+        ctx.say("stage_band", band=W["band_percent"].format(band=_fmt(s.band), tol=_fmt(tol)))
     else:
         tol = s.band
         ctx.say("stage_band", band=_fmt(tol))
@@ -1000,7 +914,7 @@ def _grade_stages(ctx: _Ctx, vals: _Values, target: Parsed, change: int | None,
         abs(diff) <= tol or _close(abs(diff), tol) if s.band_inclusive else abs(diff) < tol
         and not _close(abs(diff), tol))
     if within:
-        ctx.say("stage_same", diff=shown, within="以内" if s.band_inclusive else "未満",
+        ctx.say("stage_same", diff=shown, within=W["within"] if s.band_inclusive else W["under"],
                 label=same_g.label)
         return same_g.label, same_g.role, None, None
     g = better_g if diff > 0 else worse_g

@@ -21,7 +21,7 @@ from xlplan.core.plan import bounds
 from xlplan.core.settings import Settings
 from xlplan.core.settings_grid import settings_from_grid
 from xlplan.core.sheetread import SheetLayout, locate, rows_of
-from xlplan.core.texts import Refusal, finding, refuse
+from xlplan.core.texts import Refusal, finding, refuse, say
 
 #: The sheets every action reads first.
 BASE_SHEETS: tuple[str, ...] = (META_SHEET, SETTINGS_SHEET, *(INPUT_SHEET[s] for s in SHEETS))
@@ -67,12 +67,12 @@ class Master:
 # A workbook with one of these cannot be written safely: the action refuses before the
 # first write and the file stays as it is (the check still reports them).
 BLOCKING = frozenset({"heading_duplicate", "heading_outside_table", "merged_cells",
-                      "sheet_password", "sheet_not_grid", "sheet_not_ours"})
+                      "sheet_password", "sheet_not_grid"})
 
 
 def check_version(version: str | None, where: str | None = None) -> None:
     if version != TEMPLATE_VERSION:
-        raise refuse("template_version", where, found=version or "なし",
+        raise refuse("template_version", where, found=version or say("word.none"),
                      expected=TEMPLATE_VERSION)
 
 
@@ -113,6 +113,8 @@ def master_from_reads(label: str, names: Sequence[str], reads: Mapping[str, Shee
         if layout is None:
             continue
         findings += merged_in_rows(read, layout)
+        if read.far:
+            findings.append(finding("content_far_away", sheet=tab, cell=read.far[0], tab=tab))
         rows, f2 = rows_of(layout, read)
         findings += f2
         inputs[key] = InputSheet(key, tab, layout, read, rows)

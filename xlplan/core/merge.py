@@ -36,7 +36,7 @@ from xlplan.core.meta import meta_label as meta_label  # re-exported: core.merge
 from xlplan.core.meta import meta_value as meta_value
 from xlplan.core.model import RowData
 from xlplan.core.sheetread import CELL_LIMIT, EXCEL_ERRORS
-from xlplan.core.texts import finding, say
+from xlplan.core.texts import WORDS, finding, say
 
 STAMP_VERSION = "xlplan-stamp-1"
 
@@ -305,7 +305,7 @@ def _finding(code: str, row: RowData, key: str, **fields: Any) -> Finding:
 
 
 def _name(row: RowData) -> str:
-    return row.text("indicator").replace("\n", "") or row.id or f"{row.row}行目"
+    return row.text("indicator").replace("\n", "") or row.id or WORDS["row"].format(row=row.row)
 
 
 def _short(text: str, n: int = 40) -> str:
@@ -365,7 +365,8 @@ def plan_merge(
                                               name=_name(row)))
             continue
         if base is not None and base.sheet != row.sheet:
-            plan.findings.append(_finding("merge_row_moved", row, "id", id=rid, sheet=base.sheet))
+            plan.findings.append(_finding("merge_row_moved", row, "id", id=rid,
+                                          issued_sheet=base.sheet))
             continue
         if base is not None and not base.intact:
             plan.findings.append(_finding("merge_stamp_damaged", row, "id", id=rid))

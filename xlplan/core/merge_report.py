@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from xlplan.core.layout import heading_shown
+from xlplan.core.layout import FONT_UI, heading_shown
 from xlplan.core.plan import (
     AutoFilter,
     ColWidth,
@@ -19,7 +19,7 @@ from xlplan.core.plan import (
 from xlplan.core.returns import MergeReport
 from xlplan.core.texts import say
 
-FONT = "游ゴシック"
+FONT = FONT_UI
 
 
 def listing(name: str, headings: Sequence[str], rows: Iterable[Sequence[object]],

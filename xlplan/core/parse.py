@@ -1,7 +1,7 @@
 """Value cells → :class:`~xlplan.core.values.Parsed`.
 
 :func:`parse_value` reads what staff type into a baseline, actual, projection or target
-cell. The specification is ``docs/domain.md`` ("What staff type into value cells"); the
+cell. The specification is ``docs/rules.md`` ("Reading a value cell"); the
 vocabulary is data in :mod:`xlplan.core.lexicon`; dates are read by
 :mod:`xlplan.core.dates`. The parser never raises and never "fixes" a typo silently: a
 suspicious spot becomes a :class:`~xlplan.core.values.Warning` with a stable code.

@@ -215,8 +215,9 @@ class SheetFormat:
 class SheetContent:
     """A sheet xlplan owns, whole: afterwards it holds exactly these values and layout.
 
-    Created when missing, after the sheet ``after`` (or at the end); an existing sheet
-    keeps its place and is emptied first (values, formats, merges, page breaks).
+    Created when missing, after the sheet ``after`` (or, without one, after the last
+    sheet people see: :func:`anchor_of`); an existing sheet keeps its place and is
+    emptied first (values, formats, merges, page breaks).
     """
 
     name: str
@@ -224,6 +225,17 @@ class SheetContent:
     ops: tuple[Op, ...] = ()
     after: str | None = None
     hidden: bool = False
+
+
+def anchor_of(content: SheetContent, names: Sequence[str], hidden: set[str]) -> str | None:
+    """The sheet a new sheet goes after: ``content.after`` when it exists, else the last
+    visible sheet that is not one of xlplan's own (``_xlplan``), else the last sheet.
+    Every engine places new sheets with this, so they come out in the same order."""
+    if content.after is not None and content.after in names:
+        return content.after
+    visible = [n for n in names if n not in hidden and not n.startswith("_")]
+    pool = visible or list(names)
+    return pool[-1] if pool else None
 
 
 def grid_of(rows: Sequence[Sequence[Value]]) -> Grid:

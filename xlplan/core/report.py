@@ -33,13 +33,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
 
+from xlplan.core import layout, schemes
 from xlplan.core.compute import RowResult, cell_text
-from xlplan.core.findings import Finding, Level
+from xlplan.core.findings import Finding
 from xlplan.core.layout import REPORT_SHEET, SHEETS, SUMMARY_SHEET, TITLE, column, year_words
 from xlplan.core.meta import report_fp_label
 from xlplan.core.model import RowData
 from xlplan.core.settings import Settings
 from xlplan.core.sheetread import col_letter
+from xlplan.core.texts import finding, say
 
 CellValue = str | int | float | None
 
@@ -47,8 +49,7 @@ CellValue = str | int | float | None
 
 REPORT_FIRST_DATA_ROW = 4  # title, note, headings, then one row per indicator
 OVERRIDE_MARK = "※"  # beside a mark that a person set by hand; the footnote gives the reason
-SIDE_NOTE = ("このシートは入力シートから自動で作成されます（xlplan render）。"
-             "ここを直接直しても、次に作成したときに消えます。直すときは入力シートを直してください。")
+SIDE_NOTE = say("report.side_note")
 ID_HEADING = "ID"
 # The sheets render writes, in their order in the workbook.
 REPORT_NAMES: tuple[str, ...] = (*(REPORT_SHEET[s] for s in SHEETS), SUMMARY_SHEET)
@@ -339,7 +340,7 @@ class ReportSheet:
 
         Only the page number: ``&N`` counts the pages of the whole print job in
         LibreOffice, which would read "1 / 12" on the first page of 資料4-1."""
-        return f"{self.name}　－ &P －"
+        return say("report.footer", name=self.name)
 
     @property
     def pages(self) -> int:
@@ -394,39 +395,40 @@ def report_columns(sheet: str, settings: Settings) -> tuple[ReportColumn, ...]:
     out = []
     for key, width, kind in _ORDER[sheet]:
         heading = column(sheet, key).heading_for(settings)
-        if kind is ColumnKind.MARK and sheet != "4-1":
-            heading = heading + "\n" + legend(settings, sep="\n")
+        if kind is ColumnKind.MARK:
+            heading = mark_heading(sheet, settings, heading)
         out.append(ReportColumn(key, heading, width, kind))
     return tuple(out)
 
 
-def _pct(x: float) -> str:
-    p = x * 100
-    return f"{round(p)}%" if abs(p - round(p)) < 1e-9 else f"{p:g}%"
-
-
 def legend(settings: Settings, sep: str = "　") -> str:
-    """◎100%以上　○50%以上進捗　△50%未満進捗　－進捗に増減なし　×減少 (from the settings)."""
-    lab = settings.labels
-    full, half = _pct(settings.threshold_full), _pct(settings.threshold_half)
-    return sep.join((f"{lab.full}{full}以上", f"{lab.half}{half}以上進捗",
-                     f"{lab.some}{half}未満進捗", f"{lab.none}進捗に増減なし",
-                     f"{lab.worse}減少"))
+    """◎100%以上　○50%以上進捗　△50%未満進捗　－進捗に増減なし　×減少 for the FY2020
+    scheme; the legend of whatever scheme the 設定 sheet picks (xlplan.core.schemes)."""
+    return schemes.legend(settings.active_scheme, sep=sep)
+
+
+def mark_heading(sheet: str, settings: Settings, heading: str) -> str:
+    """The mark column's heading on 4-2/4-3: 進捗率 (or the scheme's word) over the legend."""
+    scheme = settings.active_scheme
+    if sheet == "4-1":
+        return heading
+    if scheme.kind is not schemes.SchemeKind.PROGRESS:
+        heading = say("report.grade_heading")
+    return heading + "\n" + legend(settings, sep="\n")
 
 
 def note_text(sheet: str, settings: Settings) -> str:
     """What is printed under the title: how the marks were decided, with the legend."""
     y = year_words(settings)
     lab = settings.labels
-    value = (f"評価値＝{y['fy']}末見込値（見込値がない場合は{y['fy']}実績値を用い、"
-             f"矢印を括弧付き（{lab.up}）で表示）")
-    arrows = (f"矢印：{lab.up}基準値より改善　{lab.down}悪化　{lab.flat}増減なし")
-    over = f"{OVERRIDE_MARK}印：手動判定（理由は表の下に記載）"
+    value = say("report.note_value", fy=y["fy"], up=lab.up)
+    arrows = say("report.note_arrows", up=lab.up, down=lab.down, flat=lab.flat)
+    over = say("report.note_override", mark=OVERRIDE_MARK)
     if sheet == "4-1":
-        mark = (f"中間目標到達：{lab.reached}評価値が中間目標（{y['mid']}）に到達（見込み）"
-                f"　{lab.missed}未到達")
+        mark = say("report.note_mid", reached=lab.reached, missed=lab.missed, mid=y["mid"])
     else:
-        mark = ("進捗率＝（評価値－基準値）÷（最終目標－基準値）　凡例：" + legend(settings))
+        kind = settings.active_scheme.kind.value
+        mark = say("report.formula." + kind) + say("report.legend_head") + legend(settings)
     return f"{mark}\n{value}　{arrows}　{over}"
 
 
@@ -545,7 +547,7 @@ def _label_cut(groups: Sequence[list[int]], gi: int,
 
 
 # Endings that every label of a level repeats; dropped first when a label must be shorter.
-REDUNDANT_ENDINGS: tuple[str, ...] = ("に係る個別施策", "の実現に向けた取組")
+REDUNDANT_ENDINGS = layout.REDUNDANT_ENDINGS
 
 
 def short_label(label: str) -> str:
@@ -692,13 +694,15 @@ def build_report(sheet: str, items: Sequence[tuple[RowData, RowResult]],
         res = ln.result
         parts = []
         if ln.trend_override:
-            parts.append(f"矢印「{ln.trend}」（計算では「{_text_of(_as_cell(res.values.get('computed_trend')))}」）")
+            parts.append(say("report.foot_trend", shown=ln.trend,
+                             computed=_text_of(_as_cell(res.values.get("computed_trend")))))
         if ln.mark_override:
-            parts.append(f"判定「{ln.mark}」（計算では「{_text_of(_as_cell(res.values.get('computed_mark')))}」）")
-        reason = ln.data.text("override_reason") or "（理由の記入なし）"
+            parts.append(say("report.foot_mark", shown=ln.mark,
+                             computed=_text_of(_as_cell(res.values.get("computed_mark")))))
+        reason = ln.data.text("override_reason") or say("report.no_reason")
         name = ln.data.text("indicator").replace("\n", "")
-        text = (f"{OVERRIDE_MARK}{ln.footnote}　{name}：" + "、".join(parts)
-                + f"は手動判定。理由：{reason}")
+        text = say("report.footnote", mark=OVERRIDE_MARK, n=ln.footnote, name=name,
+                   parts="、".join(parts), reason=reason)
         footnotes.append(Footnote(r, ln.footnote, text,
                                   round(text_height(text, total_width, NOTE_FONT), 1)))
         merges.append(Span(r, 1, r, len(cols)))
@@ -818,21 +822,22 @@ class Summary:
 
 
 def mark_order(settings: Settings) -> tuple[str, ...]:
-    lab = settings.labels
-    out: list[str] = []
-    for m in (lab.full, lab.half, lab.some, lab.none, lab.worse, lab.reached, lab.missed,
-              lab.unknown, lab.suspended):
-        if m not in out:
-            out.append(m)
-    return tuple(out)
+    """The 集計 count columns: the scheme's grades, 4-1's reached/missed, 不明, 停止."""
+    return schemes.grade_order(settings.active_scheme)
 
 
-OTHER_MARK = "その他"
+OTHER_MARK = say("summary.other")
+
+
+def _role(sheet: str, mark: str, settings: Settings) -> schemes.Role | None:
+    return schemes.role_of(settings.active_scheme, mark, sheet)
 
 
 def _on_track(sheet: str, mark: str, settings: Settings) -> bool:
-    lab = settings.labels
-    return mark == lab.reached if sheet == "4-1" else mark in (lab.full, lab.half)
+    return _role(sheet, mark, settings) in schemes.ON_TRACK_ROLES
+
+
+NOT_JUDGED = frozenset({schemes.Role.UNKNOWN, schemes.Role.SUSPENDED, schemes.Role.UNGRADED})
 
 
 def build_summary(items: Mapping[str, Sequence[tuple[RowData, RowResult]]],
@@ -846,7 +851,6 @@ def build_summary(items: Mapping[str, Sequence[tuple[RowData, RowResult]]],
             shown.append((s, data, res, _text_of(_as_cell(res.values.get("mark")))))
     if any(m not in marks for *_, m in shown):
         marks.append(OTHER_MARK)
-    not_judged = {lab.unknown, lab.suspended}
 
     def count(sheet: str, label: str, rows: list[tuple[str, str]]) -> CountRow:
         n = dict.fromkeys(marks, 0)
@@ -855,12 +859,12 @@ def build_summary(items: Mapping[str, Sequence[tuple[RowData, RowResult]]],
         return CountRow(
             sheet=sheet, label=label, counts=tuple(n.values()), total=len(rows),
             on_track=sum(1 for s, m in rows if _on_track(s, m, settings)),
-            judged=sum(1 for _s, m in rows if m not in not_judged),
+            judged=sum(1 for s, m in rows if _role(s, m, settings) not in NOT_JUDGED),
         )
 
     by_sheet = tuple(count(s, REPORT_SHEET[s], [(s, m) for s2, _d, _r, m in shown if s2 == s])
                      for s in SHEETS)
-    total = count("", "合計", [(s, m) for s, _d, _r, m in shown])
+    total = count("", say("summary.total"), [(s, m) for s, _d, _r, m in shown])
     middles: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for s, d, _r, m in shown:
         middles.setdefault((s, d.text("middle")), []).append((s, m))
@@ -876,13 +880,13 @@ def build_summary(items: Mapping[str, Sequence[tuple[RowData, RowResult]]],
             overrides.append(Override(
                 s, d.id, name, j.trend, j.mark,
                 _text_of(_as_cell(r.values.get("trend"))), m,
-                d.text("override_reason") or "（理由の記入なし）"))
+                d.text("override_reason") or say("report.no_reason")))
         if m == lab.suspended:
             continue
         if j.basis is None:
-            reason = "見込値・実績値に評価できる数値がありません"
+            reason = say("summary.no_value")
         elif m == lab.unknown:
-            reason = "手動判定で「不明」" if m_ov else "判定できませんでした"
+            reason = say("summary.manual_unknown" if m_ov else "summary.undecided")
         else:
             continue
         unjudged.append(Unjudged(s, d.id, name, m, reason))
@@ -918,7 +922,7 @@ class SummarySheet:
 
     @property
     def footer(self) -> str:
-        return f"{self.name}　－ &P －"
+        return say("report.footer", name=self.name)
 
     def grid(self) -> list[list[CellValue]]:
         g: list[list[CellValue]] = [[None] * self.ncols for _ in range(self.last_row)]
@@ -945,18 +949,20 @@ def summary_sheet(summary: Summary, settings: Settings) -> SummarySheet:
     sections: list[int] = []
     tables: list[tuple[int, int, int]] = []
     heights: dict[int, float] = {}
-    lab = settings.labels
 
-    cells[(1, 1)] = f"集計　{y['fy']}　成果指標の進捗状況"
+    cells[(1, 1)] = say("summary.title", fy=y["fy"])
     heights[1] = 26.0
-    cells[(2, 1)] = (f"順調＝{lab.full}・{lab.half}（資料4-1は中間目標到達{lab.reached}）。"
-                     f"順調の割合＝順調の数÷判定できた指標の数（{lab.unknown}・{lab.suspended}を除く）。"
-                     f"手動判定{OVERRIDE_MARK}は上書き後の判定で数えています。")
+    scheme = settings.active_scheme
+    good = "・".join(g.label for g in scheme.grades if g.role in schemes.ON_TRACK_ROLES)
+    cells[(2, 1)] = say("summary.note", good=good, reached=scheme.reached,
+                        unknown=scheme.unknown, suspended=scheme.suspended, mark=OVERRIDE_MARK)
     merges.append(Span(2, 1, 2, ncols))
     heights[2] = 30.0
 
     def count_table(r: int, rows: Sequence[CountRow], with_middle: bool) -> int:
-        head = ["資料", "中項目" if with_middle else "", *summary.marks, "合計", "順調", "順調の割合"]
+        head = [say("summary.col_sheet"), say("summary.col_middle") if with_middle else "",
+                *summary.marks, say("summary.col_total"), say("summary.col_on_track"),
+                say("summary.col_share")]
         for j, h in enumerate(head, start=1):
             cells[(r, j)] = h or None
         if not with_middle:
@@ -978,7 +984,7 @@ def summary_sheet(summary: Summary, settings: Settings) -> SummarySheet:
                 cells[(r, first_mark + k)] = n
             cells[(r, c_total)] = row.total
             cells[(r, c_on)] = row.on_track
-            cells[(r, c_share)] = row.share if row.share is not None else "－"
+            cells[(r, c_share)] = row.share if row.share is not None else say("summary.no_share")
             if row.share is not None:
                 percent.append((r, c_share))
         tables.append((start, r, ncols))
@@ -986,7 +992,7 @@ def summary_sheet(summary: Summary, settings: Settings) -> SummarySheet:
 
     r = 4
     sections.append(r)
-    cells[(r, 1)] = "1. 資料別の判定の数"
+    cells[(r, 1)] = say("summary.section1")
     r += 1
     table1_head = r
     r = count_table(r, [*summary.by_sheet, summary.total], with_middle=False)
@@ -998,7 +1004,7 @@ def summary_sheet(summary: Summary, settings: Settings) -> SummarySheet:
         heights[k] = 18.0
 
     sections.append(r)
-    cells[(r, 1)] = "2. 中項目別の判定の数"
+    cells[(r, 1)] = say("summary.section2")
     r = count_table(r + 1, summary.by_middle, with_middle=True)
 
     def listing(r: int, title: str, head: tuple[str, ...], head_height: float,
@@ -1017,7 +1023,7 @@ def summary_sheet(summary: Summary, settings: Settings) -> SummarySheet:
         start = r + 1
         if not rows:
             r += 1
-            cells[(r, 1)] = "なし"
+            cells[(r, 1)] = say("summary.none")
             heights[r] = 18.0
         for vals in rows:
             r += 1
@@ -1029,12 +1035,11 @@ def summary_sheet(summary: Summary, settings: Settings) -> SummarySheet:
         tables.append((start, r, ncols))
         return r
 
-    r = listing(r, "3. 判定できなかった指標（データなし・不明）",
-                ("資料", "成果指標", "ID", "判定", "理由"), 20.0,
+    r = listing(r, say("summary.section3"), tuple(say("summary.head3").split("\t")), 20.0,
                 [(REPORT_SHEET[u.sheet], u.indicator, u.id, u.mark, u.reason)
                  for u in summary.unjudged])
-    r = listing(r, f"4. 手動判定（{OVERRIDE_MARK}）とその理由",
-                ("資料", "成果指標", "ID", "計算の矢印", "計算の判定", "表示の矢印", "表示の判定", "理由"),
+    r = listing(r, say("summary.section4", mark=OVERRIDE_MARK),
+                tuple(say("summary.head4").split("\t")),
                 30.0,
                 [(REPORT_SHEET[o.sheet], o.indicator, o.id, o.computed_trend, o.computed_mark,
                   o.shown_trend, o.shown_mark, o.reason) for o in summary.overrides])
@@ -1128,27 +1133,17 @@ def report_findings(current: Mapping[str, Sequence[Sequence[object]]],
             continue
         fp = stored.get(name)
         if fp is not None and fp == fingerprint(grid):
-            out.append(Finding(
-                "report_stale", Level.INFO, name, "",
-                f"「{name}」は入力シートの今の内容と違います（前回作成した後に入力が変わりました）。",
-                "資料を作成し直してください（xlplan render、またはリボンの「資料を作成」）。"))
+            out.append(finding("report_stale", sheet=name))
             continue
         for d in diffs[:MAX_EDIT_FINDINGS]:
             cell = f"{col_letter(d.col)}{d.row}"
             where = _source_of(rep, d.row, d.col)
-            fix = (f"直す場合は入力シート{where}を直してから資料を作成し直してください。"
-                   if where else "直す場合は入力シートを直してから資料を作成し直してください。")
-            out.append(Finding(
-                "report_edited", Level.WARNING, name, cell,
-                f"「{name}」の{cell}が手で変更されています（「{_short(d.got)}」、作成し直すと"
-                f"「{_short(d.exp)}」）。資料シートへの手入力は、作成し直すと消えます。",
-                fix, _row_id(rep, d.row)))
+            out.append(finding("report_edited", sheet=name, cell=cell,
+                               row_id=_row_id(rep, d.row), got=_short(d.got),
+                               exp=_short(d.exp), where=where))
         if len(diffs) > MAX_EDIT_FINDINGS:
-            out.append(Finding(
-                "report_edited", Level.WARNING, name, "",
-                f"「{name}」ではほかに{len(diffs) - MAX_EDIT_FINDINGS}セルが手で変更されています。"
-                "資料シートへの手入力は、作成し直すと消えます。",
-                "直す場合は入力シートを直してから資料を作成し直してください。"))
+            out.append(finding("report_edited_more", sheet=name,
+                               count=len(diffs) - MAX_EDIT_FINDINGS))
     return out
 
 
@@ -1157,7 +1152,7 @@ def _source_of(rep: ReportSheet | None, row: int, col: int) -> str:
         return ""
     for r in rep.rows:
         if r.row == row and 1 <= col <= len(r.source_cells) and r.source_cells[col - 1]:
-            return f"「{r.source_tab}」の{r.source_cells[col - 1]}"
+            return say("report.source_cell", tab=r.source_tab, cell=r.source_cells[col - 1])
     return ""
 
 

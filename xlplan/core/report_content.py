@@ -10,7 +10,8 @@ macro per sheet, so the printed report is the same whoever regenerates it.
 from __future__ import annotations
 
 from xlplan.core import plan as p
-from xlplan.core.colours import NO_COLOUR, ROLE_COLOURS, colours_of, role_of
+from xlplan.core.colours import NO_COLOUR, colours_of
+from xlplan.core.layout import FONT_REPORT, INPUT_SHEET
 from xlplan.core.plan import col_letter, ref
 from xlplan.core.report import (
     DATA_FONT,
@@ -26,6 +27,7 @@ from xlplan.core.report import (
     ReportSheet,
     SummarySheet,
 )
+from xlplan.core.schemes import ROLE_COLOURS, role_of
 from xlplan.core.settings import Settings
 from xlplan.core.texts import say
 
@@ -33,7 +35,7 @@ from xlplan.core.texts import say
 # (Excel fits about 1.2 × the font size per line, against 1.6 for 游ゴシック), so the row
 # heights planned in xlplan.core.report (1.45 × font size, what LibreOffice needs with
 # Noto Sans CJK) hold in Excel too and nothing is clipped.
-REPORT_FONT = "ＭＳ Ｐゴシック"
+REPORT_FONT = FONT_REPORT
 HEAD_FILL = "DDEBF7"
 SIDE_FILL = "FFF2CC"
 SIDE_FONT = "9C5700"
@@ -97,7 +99,7 @@ def report_content(rep: ReportSheet, settings: Settings, after: str | None = Non
                 continue
             for row in rep.rows:
                 base = _base_mark(str(row.values[j - 1] or ""))
-                fill, font = colours_of(rep.key, base, settings.labels)
+                fill, font = colours_of(rep.key, base, settings)
                 ops.append(_f(ref(row.row, j), font_size=MARK_FONT if len(base) <= 1 else DATA_FONT,
                               bold=True, font_color=font, fill=fill, h_align="center",
                               v_align="center", wrap=True, border=True))
@@ -157,7 +159,8 @@ def mark_chart(sm: SummarySheet, settings: Settings) -> p.BarChart:
     series = []
     for col in range(c0, c1 + 1):
         mark = str(sm.cells.get((first_row - 1, col)) or "")
-        role = role_of("4-2", mark, settings.labels) or role_of("4-1", mark, settings.labels)
+        scheme = settings.active_scheme
+        role = role_of(scheme, mark, "4-2") or role_of(scheme, mark, "4-1")
         bg, fg = ROLE_COLOURS[role] if role else ("BFBFBF", "404040")
         series.append(p.Series(title_cell=ref(first_row - 1, col),
                                values=ref(first_row, col, last_row, col),
@@ -177,7 +180,8 @@ def report_contents(reports: Reports, settings: Settings, names: list[str]) -> l
     """資料4-1/4-2/4-3 and 集計; a missing sheet is created after the one before it
     (the first after the last input sheet present)."""
     out: list[p.SheetContent] = []
-    prev = next((n for n in reversed(names) if n.endswith("入力")), None)
+    inputs = set(INPUT_SHEET.values())
+    prev = next((n for n in reversed(names) if n in inputs), None)
     for rep in reports.sheets.values():
         out.append(report_content(rep, settings, after=prev))
         prev = rep.name

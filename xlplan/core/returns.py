@@ -23,7 +23,7 @@ from xlplan.core.merge import CellChange, Conflict, MergePlan, Stamp
 from xlplan.core.model import RowData
 from xlplan.core.texts import finding, say
 
-UNKNOWN_SAVER = "（不明）"
+UNKNOWN_SAVER = say("merge.unknown_saver")
 
 
 class Status:
@@ -171,7 +171,7 @@ def plan_file(fr: FileReport, got: Returned, view: MasterView, rows: Mapping[str
         fr.findings.append(_file(rp, "merge_seen_before", when=view.merged_before[got.sha256]))
     if got.version != TEMPLATE_VERSION:
         fr.status = Status.REFUSED
-        fr.findings.append(_file(rp, "merge_template_version", found=got.version or "なし",
+        fr.findings.append(_file(rp, "merge_template_version", found=got.version or say("word.none"),
                                  expected=TEMPLATE_VERSION))
         return None
     stamp = got.stamp

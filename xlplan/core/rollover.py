@@ -45,7 +45,13 @@ from xlplan.core.meta import meta_label
 from xlplan.core.model import RowData
 from xlplan.core.plan import Block, Plan, SheetContent, grid_of
 from xlplan.core.settings import Settings
-from xlplan.core.settings_grid import LABEL_COL, SETTING_ITEMS, VALUE_COL, setting_value
+from xlplan.core.settings_grid import (
+    HEADINGS_LABEL,
+    LABEL_COL,
+    SETTING_ITEMS,
+    VALUE_COL,
+    setting_value,
+)
 from xlplan.core.texts import finding, refuse, say
 
 CLEAR_KEYS = ("actual", "projection", "basis", "status_text", "miss_reason", "countermeasure",
@@ -57,7 +63,6 @@ TARGET_WORDS = {"mid_target": "中間目標", "final_target": "最終目標"}
 STATE_APPLIED = "適用済"
 STATE_RECORDED = "記録のみ"
 STATE_PENDING = "適用待ち"
-HEADINGS_LABEL = "この設定で使われる見出し（自動）"
 
 
 @dataclass

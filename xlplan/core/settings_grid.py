@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from xlplan.core.findings import Finding, Level
+from xlplan.core.findings import Finding
 from xlplan.core.layout import SETTINGS_SHEET
 from xlplan.core.schemes import (
     BAND_UNIT_WORDS,
@@ -57,6 +57,7 @@ from xlplan.core.schemes import (
     scheme_from_mapping,
 )
 from xlplan.core.settings import Settings
+from xlplan.core.texts import UI, finding, say
 
 Grid = Sequence[Sequence[object]]
 
@@ -88,6 +89,9 @@ SETTING_ITEMS: tuple[SettingItem, ...] = (
     SettingItem("labels.suspended", "記号：進捗管理の停止", "進捗管理を停止している指標", "text"),
 )
 
+# The label of the rows that list the headings the settings produce (written by the tool).
+HEADINGS_LABEL = "この設定で使われる見出し（自動）"
+
 LABEL_COL = 1  # 1-based: 項目
 VALUE_COL = 2  # 1-based: 値
 
@@ -111,10 +115,7 @@ def settings_from_grid(grid: Grid | None) -> tuple[Settings, list[Finding]]:
     findings: list[Finding] = []
     defaults = Settings()
     if grid is None:
-        findings.append(Finding(
-            "settings_missing", Level.ERROR, SETTINGS_SHEET, "",
-            "「設定」シートがありません。既定値（令和2年度）で判定しました。",
-            "テンプレートから「設定」シートをコピーしてください。"))
+        findings.append(finding("settings_missing", sheet=SETTINGS_SHEET))
         return defaults, findings
     by_label: dict[str, int] = {}
     for r, line in enumerate(grid, start=1):
@@ -128,20 +129,17 @@ def settings_from_grid(grid: Grid | None) -> tuple[Settings, list[Finding]]:
         found = by_label.get(item.label)
         default = setting_value(defaults, item.field)
         if found is None:
-            findings.append(Finding(
-                "settings_item_missing", Level.WARNING, SETTINGS_SHEET, "",
-                f"設定「{item.label}」の行がありません。既定値 {default} を使いました。",
-                "テンプレートの「設定」シートから行をコピーしてください。"))
+            findings.append(finding("settings_item_missing", sheet=SETTINGS_SHEET,
+                                    label=item.label, default=default))
             continue
         r = found
         rows[item.field] = r
         raw = _cell(grid[r - 1], VALUE_COL)
         value, ok = coerce_setting(raw, item.kind)
         if not ok:
-            findings.append(Finding(
-                "settings_value_invalid", Level.ERROR, SETTINGS_SHEET, f"B{r}",
-                f"設定「{item.label}」の値「{raw}」を読めません。既定値 {default} を使いました。",
-                fix_hint(item.kind)))
+            findings.append(finding("settings_value_invalid", sheet=SETTINGS_SHEET,
+                                    cell=f"B{r}", label=item.label, value=raw, default=default,
+                                    hint=fix_hint(item.kind)))
             continue
         if item.field.startswith("labels."):
             labels[item.field.split(".", 1)[1]] = value
@@ -153,11 +151,8 @@ def settings_from_grid(grid: Grid | None) -> tuple[Settings, list[Finding]]:
         settings = replace(settings, scheme=scheme)
     if not settings.threshold_half < settings.threshold_full:
         r_half = rows.get("threshold_half")
-        findings.append(Finding(
-            "settings_threshold_order", Level.ERROR, SETTINGS_SHEET,
-            f"B{r_half}" if r_half else "",
-            "○の基準が◎の基準以上になっています。",
-            "○の基準は◎の基準より小さい値（例：50%と100%）にしてください。"))
+        findings.append(finding("settings_threshold_order", sheet=SETTINGS_SHEET,
+                                cell=f"B{r_half}" if r_half else ""))
     return settings, findings
 
 
@@ -205,12 +200,7 @@ def coerce_setting(raw: object, kind: str) -> tuple[Any, bool]:
 
 
 def fix_hint(kind: str) -> str:
-    return {
-        "year": "西暦の4桁の数字（例：2020）を入力してください。",
-        "date": "日付（例：2021/3/1）を入力してください。",
-        "rate": "百分率（例：50%）を入力してください。",
-        "text": "記号を1つ入力してください（空欄にはできません）。",
-    }[kind]
+    return say("settings.hint." + kind)
 
 
 # --------------------------------------------------------------------------- schemes
@@ -246,8 +236,8 @@ _KIND_JA = {SchemeKind.PROGRESS: "進捗率", SchemeKind.ACHIEVEMENT: "達成率
 _BAND_UNIT_JA = {BandUnit.POINTS: "ポイント", BandUnit.PERCENT: "%"}
 
 
-def _finding(code: str, level: Level, cell: str, message: str, fix: str) -> Finding:
-    return Finding(code, level, SETTINGS_SHEET, cell, message, fix)
+def _finding(code: str, cell: str, **fields: Any) -> Finding:
+    return finding(code, sheet=SETTINGS_SHEET, cell=cell, **fields)
 
 
 def _text(raw: object) -> str:
@@ -275,18 +265,13 @@ def scheme_from_grid(grid: Grid, by_label: dict[str, int],
         edited = [row for _, row in grade_rows] + [row for _, _, row in detail_rows
                                                    if _text(_cell(grid[row - 1], VALUE_COL))]
         if edited:
-            findings.append(_finding(
-                "settings_scheme_rows_unused", Level.WARNING, f"A{min(edited)}",
-                "判定方式が progress（進捗率）のため、判定方式の詳細の行は使いません。",
-                "進捗率の基準と記号は「◎の基準」「○の基準」「記号：…」の行で変更してください。"))
+            findings.append(_finding("settings_scheme_rows_unused", f"A{min(edited)}"))
         return None
     try:
         base = preset(name)
     except SchemeError:
-        findings.append(_finding(
-            "settings_scheme_unknown", Level.ERROR, f"B{r}",
-            f"判定方式「{name}」はありません。既定の進捗率（◎○△－×）で判定しました。",
-            f"{'・'.join(preset_names())} のいずれかを選んでください。"))
+        findings.append(_finding("settings_scheme_unknown", f"B{r}", name=name,
+                                 choices="・".join(preset_names())))
         return None
     data = _scheme_mapping(base)
     for label, key, row in detail_rows:
@@ -297,9 +282,10 @@ def scheme_from_grid(grid: Grid, by_label: dict[str, int],
             data[key] = _detail_value(key, raw)
         except SchemeError as e:
             findings.append(_finding(
-                "settings_scheme_value_invalid", Level.ERROR, f"B{row}",
-                f"設定「{label}」の値「{raw}」を読めません（{e}）。{base.name} の値を使いました。",
-                _detail_fix(key)))
+                "settings_scheme_value_invalid", f"B{row}",
+                problem=say("scheme.value_unreadable", label=label, value=raw, error=e,
+                            base=base.name),
+                hint=_detail_fix(key)))
     if grade_rows:
         grades: list[dict[str, object]] = []
         ok = True
@@ -316,10 +302,8 @@ def scheme_from_grid(grid: Grid, by_label: dict[str, int],
         return scheme_from_mapping(data)
     except SchemeError as e:
         first = grade_rows[0][1] if grade_rows else r
-        findings.append(_finding(
-            "settings_scheme_invalid", Level.ERROR, f"A{first}",
-            f"判定方式の表を使えません（{e}）。{base.name} の既定の表で判定しました。",
-            "区分は上から良い順に並べ、基準は上の区分ほど大きくしてください。"))
+        findings.append(_finding("settings_scheme_invalid", f"A{first}", error=e,
+                                 base=base.name))
         return base
 
 
@@ -360,14 +344,7 @@ def _bad(t: str) -> object:
 
 
 def _detail_fix(key: str) -> str:
-    return {
-        "kind": "進捗率・達成率・期待値・段階のいずれかを入力してください。",
-        "band": "数値（例：10）を入力してください。",
-        "band_unit": "「ポイント」か「%」を入力してください。",
-        "band_inclusive": "「以内」か「未満」を入力してください。",
-        "untargeted": "「評価なし」か「改善・悪化で判定」を入力してください。",
-        "target_default": "「最終年度まで」か「毎年」を入力してください。",
-    }.get(key, "文字を入力してください。")
+    return say("scheme.hint." + key) if "scheme.hint." + key in UI else say("scheme.hint.text")
 
 
 def _grade_row(line: Sequence[object], row: int) -> tuple[dict[str, object] | None,
@@ -375,9 +352,8 @@ def _grade_row(line: Sequence[object], row: int) -> tuple[dict[str, object] | No
     """One 区分 row → grade data, or the finding for its first unreadable cell."""
     label = _text(_cell(line, 2))
     if not label:
-        return None, _finding("settings_scheme_value_invalid", Level.ERROR, f"B{row}",
-                              "判定方式の区分の記号が空です。既定の表で判定しました。",
-                              "記号（例：A、◎、順調）を入力してください。")
+        return None, _finding("settings_scheme_value_invalid", f"B{row}",
+                              problem=say("scheme.label_empty"), hint=say("scheme.hint.label"))
     raw_t = _cell(line, 3)
     threshold: float | None = None
     if raw_t is not None and _text(raw_t) != "":
@@ -386,16 +362,16 @@ def _grade_row(line: Sequence[object], row: int) -> tuple[dict[str, object] | No
             value, ok = coerce_setting(raw_t, "number")
         if not ok:
             return None, _finding(
-                "settings_scheme_value_invalid", Level.ERROR, f"C{row}",
-                f"区分「{label}」の基準「{raw_t}」を読めません。既定の表で判定しました。",
-                "百分率（例：110%）を入力してください。最後の区分は空欄にします。")
+                "settings_scheme_value_invalid", f"C{row}",
+                problem=say("scheme.threshold_unreadable", label=label, value=raw_t),
+                hint=say("scheme.hint.threshold"))
         threshold = value
     inc_raw = _text(_cell(line, 4))
     if inc_raw and inc_raw not in _INCLUSIVE_WORDS:
         return None, _finding(
-            "settings_scheme_value_invalid", Level.ERROR, f"D{row}",
-            f"区分「{label}」の「{inc_raw}」を読めません。既定の表で判定しました。",
-            "「以上」か「超」を入力してください。")
+            "settings_scheme_value_invalid", f"D{row}",
+            problem=say("scheme.bound_unreadable", label=label, value=inc_raw),
+            hint=say("scheme.hint.bound"))
     role_raw = _text(_cell(line, 5))
     role = ROLE_WORDS.get(role_raw)
     if role is None:
@@ -403,9 +379,9 @@ def _grade_row(line: Sequence[object], row: int) -> tuple[dict[str, object] | No
             role = Role(role_raw)
         except ValueError:
             return None, _finding(
-                "settings_scheme_value_invalid", Level.ERROR, f"E{row}",
-                f"区分「{label}」の役割「{role_raw}」を読めません。既定の表で判定しました。",
-                f"{'・'.join(ROLE_WORDS)} のいずれかを入力してください。")
+                "settings_scheme_value_invalid", f"E{row}",
+                problem=say("scheme.role_unreadable", label=label, value=role_raw),
+                hint=say("scheme.hint.role", roles="・".join(ROLE_WORDS)))
     return {"label": label, "role": role.value, "threshold": threshold,
             "inclusive": _INCLUSIVE_WORDS.get(inc_raw, True),
             "meaning": _text(_cell(line, 6))}, None

@@ -161,7 +161,7 @@ def rows_from_grid(layout: SheetLayout, grid: Grid,
                 findings.append(finding("excel_error", sheet=layout.tab, cell=addr[key],
                                         row_id=rid, value=v.strip()))
             elif isinstance(v, float) and not math.isfinite(v):
-                findings.append(finding("not_finite", sheet=layout.tab, cell=addr[key],
+                findings.append(finding("number_not_finite", sheet=layout.tab, cell=addr[key],
                                         row_id=rid, value=str(v)))
             elif (key in value_keys and not formats_known and isinstance(v, int | float)
                   and not isinstance(v, bool)):

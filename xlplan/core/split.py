@@ -14,11 +14,8 @@ from xlplan.core import merge as core
 from xlplan.core.compute import cell_text
 from xlplan.core.findings import Finding
 from xlplan.core.model import RowData
-from xlplan.core.texts import finding, say
+from xlplan.core.texts import GROUP_WORDS, finding, say
 
-GROUP_KEYS = ("owner", "sheet", "major", "middle", "minor", "program")
-GROUP_WORDS = {"owner": "担当課", "sheet": "資料", "major": "大項目", "middle": "中項目",
-               "minor": "小項目", "program": "取組名"}
 UNASSIGNED = "未設定"
 BLANK_WORDS = frozenset({"", "－", "―", "-", "ー"})
 # One owner cell may name several departments (「税務課、県警」): each gets the row.

@@ -87,10 +87,7 @@ FINDINGS: dict[str, FindingText] = {
     "content_far_away": FindingText(
         W, "「{tab}」シートの表から離れたセル（{cell}）に値があります。読み取りの対象外です。",
         "不要なら削除してください（Ctrl+Endで最後のセルを確認できます）。"),
-    "text_too_long": FindingText(
-        E, "「{name}」の{label}が長すぎます（{length:,}文字。Excelのセルは32,767文字まで）。",
-        "文章を短くしてください。"),
-    "not_finite": FindingText(
+    "number_not_finite": FindingText(
         E, "入力欄に数値として扱えない値（{value}）が入っています。",
         "正しい数値を入力し直してください。"),
     "settings_missing": FindingText(
@@ -102,6 +99,16 @@ FINDINGS: dict[str, FindingText] = {
     "settings_value_invalid": FindingText(
         E, "設定「{label}」の値「{value}」を読めません。既定値 {default} を使いました。",
         "{hint}"),
+    "settings_scheme_rows_unused": FindingText(
+        W, "判定方式が progress（進捗率）のため、判定方式の詳細の行は使いません。",
+        "進捗率の基準と記号は「◎の基準」「○の基準」「記号：…」の行で変更してください。"),
+    "settings_scheme_unknown": FindingText(
+        E, "判定方式「{name}」はありません。既定の進捗率（◎○△－×）で判定しました。",
+        "{choices} のいずれかを選んでください。"),
+    "settings_scheme_value_invalid": FindingText(E, "{problem}", "{hint}"),
+    "settings_scheme_invalid": FindingText(
+        E, "判定方式の表を使えません（{error}）。{base} の既定の表で判定しました。",
+        "区分は上から良い順に並べ、基準は上の区分ほど大きくしてください。"),
     "settings_threshold_order": FindingText(
         E, "○の基準が◎の基準以上になっています。",
         "○の基準は◎の基準より小さい値（例：50%と100%）にしてください。"),
@@ -168,15 +175,13 @@ FINDINGS: dict[str, FindingText] = {
     "report_edited": FindingText(
         W, "「{sheet}」の{cell}が手で変更されています（「{got}」、作成し直すと「{exp}」）。資料シートへの手入力は、作成し直すと消えます。",
         "直す場合は入力シート{where}を直してから資料を作成し直してください。"),
+
     "report_edited_more": FindingText(
         W, "「{sheet}」ではほかに{count}セルが手で変更されています。資料シートへの手入力は、作成し直すと消えます。",
         "直す場合は入力シートを直してから資料を作成し直してください。"),
     "report_stale": FindingText(
         I, "「{sheet}」は入力シートの今の内容と違います（前回作成した後に入力が変わりました）。",
         "資料を作成し直してください（xlplan render、またはリボンの「様式を再生成」）。"),
-    "sheet_not_ours": FindingText(
-        E, "シート「{tab}」はxlplanが作成したシートではありません（入力のあるシートが資料のシート名になっている可能性）。上書きしません。",
-        "シート名を変えるか、内容を別のシートに移してから、もう一度実行してください。"),
     # --- split (xlplan.actions.split) ---------------------------------------------------
     "split_unassigned": FindingText(
         W, "「{column}」が空欄の行が{count}行あります（{what}）：{ids}",
@@ -185,6 +190,9 @@ FINDINGS: dict[str, FindingText] = {
     "merge_is_master": FindingText(
         E, "マスター自身が返送ファイルとして指定されました。",
         "返送されたファイルを指定してください。"),
+    # A returned file that cannot be used: the file's refusal (corrupt, not_xlsx…) as a
+    # finding of that code.
+    "file_refused": FindingText(E, "{message}", "{fix}"),
     "merge_unreadable": FindingText(
         E, "ファイルを読めません（{detail}）。",
         "Excelで開けるか確かめ、開ける場合は「名前を付けて保存」し直して送ってもらってください。"),
@@ -250,7 +258,7 @@ FINDINGS: dict[str, FindingText] = {
         W, "ID「{id}」（{name}）はマスターにありません。取り込みません。",
         "IDを書き換えていないか確認してください。新しい指標なら事務局がマスターに追加してください。"),
     "merge_row_moved": FindingText(
-        W, "ID「{id}」は「{sheet}」の行として配布しましたが、別のシートにあります。取り込みません。",
+        W, "ID「{id}」は「{issued_sheet}」の行として配布しましたが、別のシートにあります。取り込みません。",
         "行を元のシートに戻して送り直してもらってください。"),
     "merge_stamp_damaged": FindingText(
         W, "ID「{id}」の配布記録が書き換えられています。違いはすべて競合として扱います。",
@@ -290,9 +298,11 @@ FINDINGS: dict[str, FindingText] = {
 
 
 def finding(code: str, *, sheet: str = "", cell: str = "", row_id: str = "", file: str = "",
-            level: Level | None = None, **fields: Any) -> Finding:
-    """The finding ``code`` with its catalogue words, placeholders filled from ``fields``."""
-    t = FINDINGS[code]
+            level: Level | None = None, template: str | None = None, **fields: Any) -> Finding:
+    """The finding ``code`` with its catalogue words, placeholders filled from ``fields``
+    (and from the finding's own place: ``{sheet}``, ``{cell}``, ``{row_id}``, ``{file}``)."""
+    t = FINDINGS[template or code]
+    fields = {"sheet": sheet, "cell": cell, "row_id": row_id, "file": file, **fields}
     return Finding(code, level or t.level, sheet, cell, t.message.format(**fields),
                    t.fix.format(**fields), row_id, file)
 
@@ -349,6 +359,10 @@ REFUSALS: dict[str, RefusalText] = {
                              "folder or file is read-only"),
     "io_error": RefusalText("ファイルを読み書きできません（{reason}）。",
                             "保存先・権限・空き容量を確認してください。", "I/O error: {detail}"),
+    "password_sheet": RefusalText(
+        "シート「{sheet}」はパスワードで保護されているため、書き込めません。何も変更していません。",
+        "「校閲」→「シート保護の解除」でパスワードを外してから、もう一度実行してください（xlplanの保護はパスワードなしで掛け直されます）。",
+        "sheet {sheet} is protected with a password; nothing was written"),
     "template_version": RefusalText(
         "テンプレートの版が違います（このファイル：{found}、必要：{expected}）。",
         "最新の資料4テンプレートに値を写すか、事務局に新しい様式を依頼してください。",
@@ -427,6 +441,282 @@ def refuse(code: str, where: Path | str | None = None, /, **fields: Any) -> Refu
     return refusal(code, where, **fields)
 
 
+# =========================================================================== judgements
+
+# What the mark engine flags beside a mark (Judgement.flags): the check reports each as a
+# finding of the same code, and the reasons repeat the sentence.
+FLAG_MESSAGES: dict[str, str] = {
+    "units_differ": "単位が異なります",
+    "baseline_not_numeric": "基準値が数値でないため、矢印と進捗率を判定できません",
+    "qualitative_change": "文字の値が基準値とも目標とも一致しないため、自動判定できません",
+    "target_missing": "目標が数値でないため、改善か悪化かだけで判定しました",
+    "target_conflicts_direction": "目標が基準値より悪い側にあるため、改善か悪化かだけで判定しました",
+    "mid_missing": "中間目標がないため、最終目標で判定しました",
+}
+
+
+# Every sentence of the reasons, keyed by a stable code (Judgement.reason_codes): what
+# staff read in the 判定の根拠 column (xlplan.core.marks builds them).
+REASONS: dict[str, str] = {
+    # direction
+    "direction_from_intent": "方向が未入力のため、目標「{text}」から「{word}」と推定しました。",
+    "direction_from_target": "方向が未入力のため、目標が基準値を{side}ことから「{word}」と推定しました。",
+    "direction_assumed": "方向が未入力で目標からも判断できないため、「増加」とみなしました。",
+    "direction_given": "方向：{word}",
+    # what stops a judgement
+    "suspended": "{which}が「進捗管理を停止している」のため、{label}。",
+    "no_value": "見込値（{projection}）も実績値（{actual}）も使えないため{label}。",
+    "mid_missing": FLAG_MESSAGES["mid_missing"] + "。",
+    # the values used
+    "evaluated_actual": "評価値：実績値 {v}（見込値が{why}のため。矢印は括弧書き）",
+    "evaluated_projection": "評価値：見込値 {v}",
+    "baseline_new": "基準値：0（「－」は新規の取組として0とみなす）",
+    "baseline": "基準値：{b}",
+    "target": "{name}：{t}",
+    "relative_resolved": "{name}「{text}」は基準値に対する目標のため、{formula} = {t} としました。",
+    "relative_unresolved": "{name}「{text}」は{why}ため、文言の目標として扱いました。",
+    "units_differ": FLAG_MESSAGES["units_differ"] + "（{a}、{c}）。数値のまま比較しました。",
+    # the arrow
+    "arrow_same_words": "評価値「{words}」が基準値と同じため{arrow}",
+    "arrow_words_reached": "評価値「{words}」が目標に達したため{arrow}",
+    "qualitative_change": FLAG_MESSAGES["qualitative_change"] + "（手動判定が必要）。",
+    "baseline_not_numeric": FLAG_MESSAGES["baseline_not_numeric"] + "（手動判定が必要）。",
+    "arrow_up": "基準値より改善したため{arrow}",
+    "arrow_down": "基準値より悪化したため{arrow}",
+    "arrow_flat": "基準値と同じため{arrow}",
+    # every scheme
+    "scheme_rule": "判定方式：{title}（{legend}）",
+    "words_reached": "評価値が{target}と同じ文言のため{label}",
+    "bound_met": "評価値 {v} は{target}「{t}{word}」の範囲内のため{label}",
+    "bound_not_met": "評価値 {v} は{target}「{t}{word}」の範囲外のため{label}",
+    # progress rate
+    "no_change": "基準値から増減がないため{label}",
+    "progress_rate": "進捗率 r = (v−b)/(t−b) = ({v}−{b})/({t}−{b}) = {r}",
+    "progress_worse": "基準値より悪化したため{label}",
+    "progress_grade": "{rule}のため{label}",
+    "maintain_kept": "維持：{name} {level} 以上を保ったため{label}",
+    "maintain_missed": "維持：{name} {level} を下回ったため{label}",
+    "untargeted_better": "{why}改善したので{label}",
+    "untargeted_worse": "{why}悪化したので{label}",
+    "why_target_equals_baseline": "目標が基準値と同じため、",
+    "why_target_words": "目標が文言のため、",
+    "why_target_conflicts": FLAG_MESSAGES["target_conflicts_direction"] + "。",
+    "why_target_missing": FLAG_MESSAGES["target_missing"] + "。",
+    # achievement rate and pace
+    "every_year": "目標は毎年の値のため、{fy}年度の評価値を目標と比べます。",
+    "expected_value": (
+        "期待値 e = b+(t−b)×{k}/{n} = {b}+({t}−{b})×{k}/{n} = {e}"
+        "（基準{by}年度から目標{ty}年度までの直線の{fy}年度の値）"
+    ),
+    "pace_no_baseline": "基準値が数値でないため、期待値ではなく目標と比べます。",
+    "achievement_rate": "{measure} a = {formula} = {a}",
+    "ratio_undefined": "比が計算できない値のため（{ref_name} {ref}）、{ref_name}に達したかどうかで判定しました。",
+    "ratio_reached": "{ref_name}に達したため{label}",
+    "ratio_missed": "{ref_name}に達していないため{label}",
+    "ratio_grade": "{measure}が{rule}のため{label}",
+    "ungraded": "目標が数値でないため、{title}では評価しません（{label}）。",
+    # stages
+    "stage_reached": "{target} {t} に到達したため{label}",
+    "stage_band": "幅：{band}",
+    "stage_better": "基準値との差 {diff} が幅を超える改善のため{label}",
+    "stage_same": "基準値との差 {diff} が幅{within}のため{label}",
+    "stage_worse": "基準値との差 {diff} が幅を超える悪化のため{label}",
+    # 4-1: mid target reached
+    "mid_reached": "{target}に到達したため{label}",
+    "mid_missed": "{target}に未到達のため{label}",
+    "mid_untargeted_reached": "{target}が数値でないため、基準値より改善したので{label}",
+    "mid_untargeted_missed": "{target}が数値でないため、基準値より改善していないので{label}",
+    "reference_rate": (
+        "参考：最終目標に対する進捗率 r = (v−b)/(t−b) = ({v}−{b})/({t}−{b}) = {r}"
+    ),
+}
+
+
+
+# What the parser says about a value cell (xlplan.core.lexicon.Lexicon.WARNINGS), by the
+# warning's stable code; {fragment} is the text that triggered it.
+PARSER_WARNINGS: dict[str, str] = {
+    "digit_grouping": "桁区切りが不正です（{fragment}）。正しい数値に直してください。",
+    "date_incomplete": (
+        "時点の日付が不完全です（{fragment}）。「令和元年11月」のように年と月を"
+        "書いてください。"
+    ),
+    "date_invalid": "存在しない日付です（{fragment}）。年月日を確認してください。",
+    "bracket_unclosed": "括弧が閉じられていません（{fragment}）。括弧を閉じてください。",
+    "bracket_unopened": "閉じ括弧に対応する開き括弧がありません（{fragment}）。括弧を確認してください。",
+    "date_only": "日付だけが入力されています（{fragment}）。数値または「－」を入力してください。",
+    "era_omitted": (
+        "年号のない年です（{fragment}）。「令和4年度」のように年号を付けてください。"
+        "時点は推測していません。"
+    ),
+    "not_finite": "数値として扱えない値です（{fragment}）。数値を入力してください。",
+    "unparseable": (
+        "値を読み取れませんでした（{fragment}）。数値と単位（例：1,234件）、"
+        "または「－」を入力してください。"
+    ),
+}
+
+
+# What `xlplan split --by` groups by (the keys), as staff call it (the words).
+GROUP_WORDS: dict[str, str] = {"owner": "担当課", "sheet": "資料", "major": "大項目",
+                               "middle": "中項目", "minor": "小項目", "program": "取組名"}
+GROUP_KEYS = tuple(GROUP_WORDS)
+
+
+# The words the reasons are made of (xlplan.core.marks, xlplan.core.checks).
+WORDS: dict[str, str] = {
+    "baseline": "基準値", "evaluated": "評価値", "target": "目標", "final_target": "最終目標",
+    "mid_target": "中間目標", "projection": "見込値", "actual": "実績値", "total": "合計",
+    "blank": "（空欄）", "below": "下回る", "above": "上回る", "unentered": "未入力",
+    "undetermined": "未確定", "expected": "期待値", "achievement": "達成率",
+    "achievement_vs_expected": "期待値に対する達成率", "under": "未満", "at_most": "以下",
+    "at_least": "以上", "over": "超", "baseline_and_target": "基準値・目標",
+    "other_reference": "基準値以外の年を基準としている",
+    "baseline_not_number": "基準値が数値でない",
+    "band_percent": "基準値の{band}%（{tol}）",
+    "row": "{row}行目",
+    "none_given": "（なし）",
+    "within": "以内",
+}
+
+# =========================================================================== the add-in's VBA
+
+# What the add-in's VBA shows itself, when Python cannot (macros/XlplanRibbon.bas keeps
+# them as hex code points, being ASCII; a test keeps both in step).
+VBA_TEXTS: dict[str, str] = {
+    "MSG_TITLE": "ICT進捗",
+    "MSG_NO_BOOK": "ブックを開いてから実行してください。",
+    "MSG_UNKNOWN": "このボタンには対応する処理がありません。",
+    "MSG_NO_PYTHON": "Pythonが見つかりません。xlplan.xlam の設定（INTERPRETER_WIN）を事務局に確認してください。",
+    "MSG_FAILED": "Pythonの実行に失敗しました。次の内容を事務局に知らせてください。",
+    "MSG_LOG": "記録ファイル：",
+    "MSG_CONF": "このブックには設定シート（.conf）または設定ファイルが付いているため、実行を中止しました。事務局に確認してください。",
+    # 返送ファイルを取り込み (merge): the file dialog, and the server path's refusal.
+    "MSG_MERGE_PICK": "取り込む返送ファイルを選んでください（複数選べます）",
+    "MSG_MERGE_FILTER": "Excel ブック (*.xlsx;*.xlsm),*.xlsx;*.xlsm",
+    "MSG_MERGE_SERVER": "返送ファイルの取り込みは、サーバー経由では使えません（サーバーからはこのパソコンのファイルを読めません）。"
+                        "Python を入れたパソコンのアドインで実行するか、事務局のパソコンで xlplan merge を使ってください。",
+}
+
+
+# =========================================================================== the install folder
+
+# What the person at a staff PC reads: README.txt and the messages of install.bat and
+# uninstall.bat (xlplan.bundle writes them, in UTF-8, beside the scripts).
+BUNDLE_TEXTS: dict[str, str] = {
+    "start": "xlplan（Excel の「ICT進捗」タブ）をこのパソコンに入れます。\n"
+             "インターネットには接続しません。数分かかります。",
+    "verify": "1/4 フォルダーの中身を確認しています…",
+    "python": "2/4 Python を確認しています…",
+    "installing_python": "Python をこのユーザー用に入れています（{installers}）。"
+                         "管理者権限は不要です。1～2分かかります…",
+    "venv": "3/4 xlplan 用の Python 環境を作っています"
+            "（ユーザーの AppData\\Local\\xlplan\\venv）…",
+    "install": "3/4 xlplan を入れています（このフォルダーの wheels から。インターネットは使いません）…",
+    "addin": "4/4 Excel アドイン xlplan.xlam を入れています…",
+    "done": "完了しました。\n"
+            "\n"
+            "次にすること:\n"
+            "  1. Excel を起動し、資料4 のブックを開きます。\n"
+            "  2. リボンに「ICT進捗」タブがあります（入力チェック、判定を再計算、様式を再生成、すべて更新）。\n"
+            "  3. 「判定を再計算」を押すと、判定が更新されたセルの数が表示されます。保存はいつもどおり Ctrl+S です。\n"
+            "\n"
+            "新しい版の導入フォルダーが届いたら、その install.bat を実行すると入れ替わります。",
+    "uninstall_start": "xlplan（Excel アドインと xlplan 用の Python 環境）をこのパソコンから削除します…",
+    "uninstalled": "削除しました。Excel を起動しても「ICT進捗」タブは表示されません。\n"
+                   "Python 本体は残っています。ほかに使っていなければ、Windows の「設定 → アプリ」から削除できます。",
+    "verify_failed": "フォルダーの中身が作成時と違います（ファイルが欠けている、書き換えられている、"
+                     "または余分なファイルがあります。NG の行を参照）。何も入れていません。\n"
+                     "事務局から導入フォルダーをもう一度コピーして、やり直してください。",
+    "verify_unavailable": "ファイルの確認に使う Windows の標準コマンド certutil を実行できませんでした。"
+                          "何も入れていません。\n"
+                          "情報システムの担当者に certutil が使えるか確認し、この表示を事務局に知らせてください。",
+    "no_python": "Python {versions}（64ビット）が見つかりません。このフォルダーには Python の"
+                 "インストーラーも入っていません。何も入れていません。\n"
+                 "事務局に「python フォルダーに Python のインストーラー（python.org の Windows installer "
+                 "(64-bit)、{installer_hint}）を入れた導入フォルダー」を依頼してください。",
+    "python_install_failed": "Python のインストーラーが失敗したか、終わった後も Python が見つかりません。\n"
+                             "python フォルダーの {installers} をダブルクリックして「Install Now」で入れたあと、"
+                             "install.bat をもう一度実行してください。",
+    "venv_failed": "xlplan 用の Python 環境を作れませんでした。\n"
+                   "エクスプローラーでユーザーの AppData\\Local\\xlplan フォルダーを削除してから、"
+                   "install.bat をもう一度実行してください。続くときは上の表示を事務局に知らせてください。",
+    "venv_remove_failed": "xlplan 用の Python 環境を削除できませんでした。Excel とコマンド プロンプトをすべて"
+                          "閉じてから、もう一度実行してください。",
+    "pip_failed": "xlplan を入れられませんでした。上の英語の表示（ERROR で始まる行）を控えて、"
+                  "事務局に知らせてください。",
+    "excel_running": "Excel が起動しています。Excel をすべて閉じてから、もう一度実行してください。",
+    "addin_failed": "Excel アドインを入れられませんでした。Excel をすべて閉じてから install.bat を"
+                    "もう一度実行してください。続くときは上の表示を事務局に知らせてください。",
+    "readme": """\
+xlplan 導入フォルダー（インターネットにつながらないパソコン用）
+================================================================
+
+このフォルダーは、Excel に「ICT進捗」タブ（資料4 の入力チェックと判定）を入れるための
+ものです。必要なものはすべてこのフォルダーに入っていて、インターネットには接続しません。
+管理者権限も不要です（入るのは、パソコンを使っているあなたのユーザーの分だけです）。
+
+  作成日: {created}
+  xlplan の版: {version}
+  対応する Python: {versions}（Windows 64ビット）
+  Python のインストーラー: {installers_line}
+
+
+■ 入れ方（1回だけ。新しい版が届いたときも同じ手順です）
+
+  1. Excel をすべて閉じます。
+  2. このフォルダーを自分のパソコン（デスクトップなど）にコピーします。
+     フォルダーの場所の名前に % ^ の記号が入らないようにしてください。
+  3. コピーしたフォルダーの install.bat をダブルクリックします。
+     「Windows によって PC が保護されました」と出たときは「詳細情報」→「実行」を押します。
+  4. 黒い画面に 1/4 から 4/4 までの進み具合が表示されます。
+     Python が入っていないパソコンでは、python フォルダーのインストーラーで Python が
+     自動的に入ります（1～2分）。
+  5. 「完了しました」と表示されたら、何かキーを押して画面を閉じます。
+
+
+■ Excel ではこうなります
+
+  Excel を起動して 資料4 のブックを開くと、リボンに「ICT進捗」タブが表示されます。
+  ボタンは 入力チェック、判定を再計算、様式を再生成、すべて更新 です
+  （事務局用に 返送ファイルを取り込み もあります）。
+  試しに「判定を再計算」を押すと、更新されたセルの数が表示されます。
+  ボタンは保存しません。保存はいつもどおり Ctrl+S です。
+
+
+■ うまくいかないとき
+
+  画面の最後に「exit code」と番号が表示されます。番号ごとの対処は次のとおりです。
+  分からないときは、画面の写真か表示された文を事務局に送ってください。
+
+{exit_codes}
+
+
+■ 削除するには
+
+  Excel をすべて閉じてから uninstall.bat をダブルクリックします。
+  Excel アドインと xlplan 用の Python 環境（ユーザーの AppData\\Local\\xlplan\\venv）が
+  削除されます。Python 本体は残ります。
+
+
+■ このフォルダーの中身
+
+  README.txt        この説明
+  install.bat       入れる（または新しい版に入れ替える）
+  uninstall.bat     削除する
+  xlplan.xlam       Excel アドイン（install.bat が Excel の XLSTART フォルダーにコピーします）
+  wheels            xlplan と、xlplan が使う部品（Windows 64ビット用）
+{python_line}  workbook          資料4 の原本（{template}）
+  macros            アドインのリボンと VBA（事務局用）
+  msg               install.bat が表示するメッセージ
+  manifest.json     全ファイルの大きさとハッシュ値（install.bat が最初に確認します）
+  SHA256SUMS        同じハッシュ値の一覧
+
+  中のファイルを追加・変更・削除しないでください（install.bat が確認して止まります）。
+""",
+}
+
+
 # =========================================================================== UI texts
 
 UI: dict[str, str] = {
@@ -439,6 +729,24 @@ UI: dict[str, str] = {
     "check.title": "チェック結果",
     "check.headings": "レベル\tコード\tシート\tセル\tID\t内容\t対処",
     "check.link_tip": "セルへ移動",
+    "word.none": "なし",
+    # --- the master template (xlplan.engines.template) ----------------------------------
+    "template.title": "資料4 ICT戦略 進捗管理",
+    "template.band_input": "入力（担当課が記入）",
+    "template.band_override": "手動判定（事務局のみ・理由必須）",
+    "template.band_computed": "自動計算（xlplanが書き込みます。入力しないでください）",
+    "template.dv_error": "入力できない値です",
+    "template.dv_direction": "増加・減少・維持から選んでください（減少＝値が小さいほど良い指標）。",
+    "template.dv_trend_override": "手動で矢印を決める場合だけ選び、「手動判定の理由」を必ず記入してください。",
+    "template.dv_mark_override": "手動で判定を決める場合だけ選び、「手動判定の理由」を必ず記入してください。",
+    "template.settings_title": "設定（年度・判定基準・記号）",
+    "template.settings_headings": "項目\t値\t説明",
+    "template.meta_note": "xlplan の管理用シートです。編集・削除しないでください。",
+    "split.issuer": "xlplan（配布時のまま）",
+    "file.truncated": "途中で切れているか、破損しています",
+    "file.damaged": "中身の一部が読めません",
+    "file.bad_member": "ファイルの一部（{member}）が壊れています",
+    "file.unloadable": "中身を読み込めません",
     "check.done": "入力チェック：{summary}\n詳しくは「チェック結果」シートを見てください。",
     # --- recompute and render ------------------------------------------------------
     "recompute.nothing": "判定は最新です（変更はありません）。",
@@ -447,8 +755,82 @@ UI: dict[str, str] = {
     "render.sheet": "{name} {rows}指標・{pages}ページ",
     "render.done": "様式（{pages}）と集計を作り直しました。",
     "action.reading_errors": "読み取りでエラーが{count}件ありました。「入力チェック」で確認してください。",
+    # --- the printed report and 集計 (xlplan.core.report) ----------------------------------
+    "report.source_cell": "「{tab}」の{cell}",
+    "report.side_note": "このシートは入力シートから自動で作成されます（xlplan render）。ここを直接直しても、次に作成したときに消えます。直すときは入力シートを直してください。",
+    "report.footer": "{name}　－ &P －",
+    "report.grade_heading": "評価",
+    "report.note_value": "評価値＝{fy}末見込値（見込値がない場合は{fy}実績値を用い、矢印を括弧付き（{up}）で表示）",
+    "report.note_arrows": "矢印：{up}基準値より改善　{down}悪化　{flat}増減なし",
+    "report.note_override": "{mark}印：手動判定（理由は表の下に記載）",
+    "report.note_mid": "中間目標到達：{reached}評価値が中間目標（{mid}）に到達（見込み）　{missed}未到達",
+    "report.formula.progress": "進捗率＝（評価値－基準値）÷（最終目標－基準値）",
+    "report.formula.achievement": "達成率＝評価値÷目標（目標が小さいほど良い指標は目標÷評価値）",
+    "report.formula.pace": "達成率＝評価値÷見込み（基準値から目標までを直線で結んだ今年度の値）",
+    "report.formula.stages": "基準値からの変化（許容幅の内は横ばい）と目標への到達",
+    "report.legend_head": "　凡例：",
+    "report.foot_trend": "矢印「{shown}」（計算では「{computed}」）",
+    "report.foot_mark": "判定「{shown}」（計算では「{computed}」）",
+    "report.no_reason": "（理由の記入なし）",
+    "report.footnote": "{mark}{n}　{name}：{parts}は手動判定。理由：{reason}",
+    "summary.title": "集計　{fy}　成果指標の進捗状況",
+    "summary.note": "順調＝{good}（資料4-1は中間目標到達{reached}）。順調の割合＝順調の数÷判定できた指標の数（{unknown}・{suspended}を除く）。手動判定{mark}は上書き後の判定で数えています。",
+    "summary.other": "その他",
+    "summary.total": "合計",
+    "summary.no_value": "見込値・実績値に評価できる数値がありません",
+    "summary.manual_unknown": "手動判定で「不明」",
+    "summary.undecided": "判定できませんでした",
+    "summary.col_sheet": "資料",
+    "summary.col_middle": "中項目",
+    "summary.col_total": "合計",
+    "summary.col_on_track": "順調",
+    "summary.col_share": "順調の割合",
+    "summary.no_share": "－",
+    "summary.section1": "1. 資料別の判定の数",
+    "summary.section2": "2. 中項目別の判定の数",
+    "summary.section3": "3. 判定できなかった指標（データなし・不明）",
+    "summary.section4": "4. 手動判定（{mark}）とその理由",
+    "summary.head3": "資料\t成果指標\tID\t判定\t理由",
+    "summary.head4": "資料\t成果指標\tID\t計算の矢印\t計算の判定\t表示の矢印\t表示の判定\t理由",
+    "summary.none": "なし",
     "summary.chart_title": "資料別の判定の数",
     "summary.chart_axis": "指標の数",
+    # --- the command line (xlplan.cli, xlplan.demo): the Japanese half of each line ------
+    "cli.backup": "バックアップ",
+    "cli.saved": "保存先",
+    "cli.nothing_changed": "変更はありません",
+    "cli.check_written": "チェック結果シートを書き込みました",
+    "cli.pdf_written": "PDFを作成しました（資料4-1・4-2・4-3・集計）",
+    "cli.template_written": "テンプレートを作成しました",
+    "cli.split_done": "{by}ごとに{count}ファイルを配布用に作成しました",
+    "cli.rows": "{count}行",
+    "cli.split_unassigned": "配布していない行（{by}が空欄）",
+    "cli.split_recorded": "マスターに配布記録を書き込みました",
+    "cli.merging": "取り込み",
+    "cli.rolled": "{old}年度から{new}年度のマスターを作成しました",
+    "cli.archived": "過去実績に{rows}行を記録",
+    "cli.cleared": "入力欄{cells}セルを消去",
+    "cli.target_change": "目標変更",
+    "cli.source_unchanged": "元のマスターは変更していません",
+    "cli.addin_built": "アドインを作成しました",
+    "cli.vba_imported": "VBAを取り込み直しました",
+    "cli.addin_installed": "アドインを入れました",
+    "cli.restart_excel": "Excel を起動し直すと「ICT進捗」タブが表示されます。",
+    "cli.to_stop": "で終了",
+    "cli.bundle_written": "導入フォルダーを作成しました",
+    "cli.note": "注意",
+    "cli.bundle_next": "このフォルダーを職員のパソコンにコピーし、install.bat を実行してもらってください（README.txt）。",
+    "cli.usage": "コマンドの指定が正しくありません（{message}）。xlplan --help で使い方を確認してください。",
+    "cli.dash_hint": "ファイル名が「-」で始まる場合は ./-o.xlsx のように指定してください。",
+    "demo.check": "1/4 チェック / check: {path}",
+    "demo.recompute": "2/4 判定を再計算 / recompute",
+    "demo.changed": "   {cells}セル更新 / cells changed",
+    "demo.render": "3/4 資料と集計を作成 / render 資料4-1・4-2・4-3・集計",
+    "demo.sheet": "   {name}：{rows}指標、{pages}ページ",
+    "demo.no_pdf": "4/4 PDF：LibreOfficeがないため作成しませんでした / skipped, LibreOffice not found",
+    "demo.pdf": "4/4 PDF / export: {path}",
+    "demo.result": "結果 / result: {path}",
+    "demo.where": "  チェック結果はシート「チェック結果」、集計はシート「集計」にあります。バックアップ: {backup}",
     # --- the ribbon (xlplan.excel) ------------------------------------------------------
     "ribbon.tab": "ICT進捗",
     "ribbon.check": "入力チェック",
@@ -508,6 +890,28 @@ UI: dict[str, str] = {
     "split.unassigned_issued": "「未設定」のファイルで配布",
     "split.unassigned_kept": "配布していません",
     "lock.stale_hint": "（処理が異常終了した場合、ロックは{minutes}分後に自動で解除されます）",
+    # --- the 設定 sheet (xlplan.core.settings_grid) ---------------------------------------
+    "settings.hint.year": "西暦の4桁の数字（例：2020）を入力してください。",
+    "settings.hint.date": "日付（例：2021/3/1）を入力してください。",
+    "settings.hint.rate": "百分率（例：50%）を入力してください。",
+    "settings.hint.text": "記号を1つ入力してください（空欄にはできません）。",
+    "settings.hint.number": "数値を入力してください。",
+    "scheme.value_unreadable": "設定「{label}」の値「{value}」を読めません（{error}）。{base} の値を使いました。",
+    "scheme.label_empty": "判定方式の区分の記号が空です。既定の表で判定しました。",
+    "scheme.threshold_unreadable": "区分「{label}」の基準「{value}」を読めません。既定の表で判定しました。",
+    "scheme.bound_unreadable": "区分「{label}」の「{value}」を読めません。既定の表で判定しました。",
+    "scheme.role_unreadable": "区分「{label}」の役割「{value}」を読めません。既定の表で判定しました。",
+    "scheme.hint.kind": "進捗率・達成率・期待値・段階のいずれかを入力してください。",
+    "scheme.hint.band": "数値（例：10）を入力してください。",
+    "scheme.hint.band_unit": "「ポイント」か「%」を入力してください。",
+    "scheme.hint.band_inclusive": "「以内」か「未満」を入力してください。",
+    "scheme.hint.untargeted": "「評価なし」か「改善・悪化で判定」を入力してください。",
+    "scheme.hint.target_default": "「最終年度まで」か「毎年」を入力してください。",
+    "scheme.hint.text": "文字を入力してください。",
+    "scheme.hint.label": "記号（例：A、◎、順調）を入力してください。",
+    "scheme.hint.threshold": "百分率（例：110%）を入力してください。最後の区分は空欄にします。",
+    "scheme.hint.bound": "「以上」か「超」を入力してください。",
+    "scheme.hint.role": "{roles} のいずれかを入力してください。",
     # --- rollover -----------------------------------------------------------------------
     "rollover.where_sheet": "{sheet} {row}行目",
     "rollover.where_file": "目標変更ファイル {row}行目",

@@ -33,7 +33,7 @@ from xlplan.core.layout import (
 from xlplan.core.logs import HISTORY
 from xlplan.core.meta import is_report_fp, meta_label
 from xlplan.core.sheetread import locate, rows_of
-from xlplan.core.split import GROUP_WORDS
+from xlplan.core.texts import GROUP_WORDS
 from xlplan.engines.returned import ISSUER
 from xlplan.engines.xlsx import atomic_save, read_sheet
 

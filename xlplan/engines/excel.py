@@ -279,7 +279,12 @@ class ExcelEngine(Engine):
         self.rect(sheet, row, col, n, m).options(chunksize=None).value = [
             [to_excel(v) for v in line] + [None] * (m - len(line)) for line in values]
 
-    def apply(self, plan: p.Plan) -> None:
+    def password_sheets(self) -> set[str]:
+        """From the probe (no Excel call); unknown without it, and then Excel's own error
+        (XlplanUnprotectSheet raises) stops the write instead."""
+        return {n for n, f in (self.facts or {}).items() if f.password}
+
+    def _apply(self, plan: p.Plan) -> None:
         """Write the plan. On the desktop, a failure part-way puts back what was written."""
         app = self.book.app
         saved: dict[str, Any] = {}
@@ -333,8 +338,8 @@ class ExcelEngine(Engine):
         if c.name in self._names:
             self.sheet(c.name).clear()
         else:
-            anchor = c.after if c.after is not None and c.after in self._names \
-                else self._last_visible()
+            hidden = {n for n, f in (self.facts or {}).items() if f.state != "visible"}
+            anchor = p.anchor_of(c, self._names, hidden) or self._names[-1]
             if self.remote:
                 # The VBA client adds a sheet before the active one, then moves it "after
                 # Worksheets(i + 1)", counting the new sheet: right only when the active
@@ -347,11 +352,6 @@ class ExcelEngine(Engine):
         self._write(c.name, 1, 1, c.grid)
         if c.ops:
             self.macro(MACRO_LAYOUT, c.name, spec(c.ops))
-
-    def _last_visible(self) -> str:
-        hidden = {n for n, f in (self.facts or {}).items() if f.state != "visible"}
-        visible = [n for n in self._names if n not in hidden and not n.startswith("_")]
-        return str((visible or self._names)[-1])
 
 
 def local_path(full: str) -> Path | None:

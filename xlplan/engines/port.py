@@ -15,6 +15,7 @@ from pathlib import Path
 
 from xlplan.core.model import SheetRead
 from xlplan.core.plan import Plan
+from xlplan.core.texts import refuse
 
 
 class Engine(ABC):
@@ -61,10 +62,28 @@ class Engine(ABC):
 
     # -- writing ---------------------------------------------------------------------------
 
-    @abstractmethod
     def apply(self, plan: Plan) -> None:
         """Carry out ``plan``; on failure part-way, put back what was written where the
-        engine can, and raise."""
+        engine can, and raise.
+
+        A sheet someone protected with a password is never written, replaced or deleted,
+        by any engine: the whole plan is refused before anything changes (Excel could not
+        unprotect it, and a file engine must not quietly drop the protection).
+        """
+        touched = [*plan.written_sheets(), *(c.name for c in plan.sheets), *plan.delete]
+        locked = self.password_sheets()
+        for name in dict.fromkeys(touched):
+            if name in locked:
+                raise refuse("password_sheet", self.label, sheet=name)
+        self._apply(plan)
+
+    @abstractmethod
+    def _apply(self, plan: Plan) -> None:
+        """Carry out a plan that :meth:`apply` has cleared."""
+
+    @abstractmethod
+    def password_sheets(self) -> set[str]:
+        """The sheets protected with a password (they cannot be unprotected without it)."""
 
     def forget(self) -> None:
         """Drop cached reads (after :meth:`apply`, before reading the result again)."""

@@ -27,7 +27,7 @@ from xlplan.core.sheetread import locate, rows_of
 from xlplan.core.texts import finding, say
 from xlplan.engines.xlsx import lock_file, read_sheet_streaming, sniff
 
-ISSUER = "xlplan（配布時のまま）"  # lastModifiedBy of a copy nobody has saved since issue
+ISSUER = say("split.issuer")  # lastModifiedBy of a copy nobody has saved since issue
 _CONF = re.compile(r"(^xlwings\.conf$)|(\.conf$)", re.IGNORECASE)
 ACTIVE_PARTS = ("xl/vbaProject.bin", "xl/activeX/", "xl/embeddings/", "xl/macrosheets/")
 MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")

@@ -6,7 +6,9 @@ from __future__ import annotations
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.workbook.workbook import Workbook
 
-FONT_NAME = "游ゴシック"  # Yu Gothic: Office's default Japanese UI font since 2016
+from xlplan.core.layout import FONT_UI
+
+FONT_NAME = FONT_UI  # Yu Gothic: Office's default Japanese UI font since 2016
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

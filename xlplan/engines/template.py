@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xlplan.core.layout import (
     BAND_ROW,
+    DIRECTION_WORDS,
     FIRST_DATA_ROW,
     HEADER_ROW,
     INPUT_SHEET,
@@ -28,58 +29,54 @@ from xlplan.core.layout import (
     SETTINGS_SHEET,
     SHEETS,
     TABLE_NAME,
+    TEMPLATE_FILE,
     TEMPLATE_VERSION,
     TITLE,
     TITLE_ROW,
     Kind,
     columns_for,
+    heading_shown,
     layout_headings,
 )
-from xlplan.core.settings import Settings
-from xlplan.core.settings_grid import SETTING_ITEMS, setting_value
+from xlplan.core.schemes import preset_names
+from xlplan.core.settings import MarkLabels, Settings
+from xlplan.core.settings_grid import (
+    HEADINGS_LABEL,
+    SCHEME_LABEL,
+    SETTING_ITEMS,
+    scheme_rows,
+    setting_value,
+)
+from xlplan.core.texts import say
 from xlplan.engines import styles
+from xlplan.seed import seed_manual
 
 # Rows below the data that still get drop-downs and unlocked cells, for new indicators.
 SPARE_ROWS = 200
 
-TREND_CHOICES = ("↗", "↘", "→", "(↗)", "(↘)", "(→)", "不明", "進捗管理の停止")
+_L = MarkLabels()  # the drop-downs offer the FY2020 symbols of the shipped 設定
+_COMMON = (_L.unknown, _L.suspended)
+TREND_CHOICES = (_L.up, _L.down, _L.flat, f"({_L.up})", f"({_L.down})", f"({_L.flat})", *_COMMON)
 MARK_CHOICES = {
-    "4-1": ("○", "×", "不明", "進捗管理の停止"),
-    "4-2": ("◎", "○", "△", "－", "×", "不明", "進捗管理の停止"),
-    "4-3": ("◎", "○", "△", "－", "×", "不明", "進捗管理の停止"),
+    "4-1": (_L.reached, _L.missed, *_COMMON),
+    "4-2": (_L.full, _L.half, _L.some, _L.none, _L.worse, *_COMMON),
+    "4-3": (_L.full, _L.half, _L.some, _L.none, _L.worse, *_COMMON),
 }
-DIRECTION_CHOICES = ("増加", "減少", "維持")
+DIRECTION_CHOICES = tuple(DIRECTION_WORDS.values())
 
 BANDS = {
-    Kind.KEY: ("入力（担当課が記入）", styles.FILL_BAND_INPUT),
-    Kind.TEXT: ("入力（担当課が記入）", styles.FILL_BAND_INPUT),
-    Kind.VALUE: ("入力（担当課が記入）", styles.FILL_BAND_INPUT),
-    Kind.CHOICE: ("入力（担当課が記入）", styles.FILL_BAND_INPUT),
-    Kind.OVERRIDE: ("手動判定（事務局のみ・理由必須）", styles.FILL_BAND_OVERRIDE),
-    Kind.COMPUTED: ("自動計算（xlplanが書き込みます。入力しないでください）", styles.FILL_BAND_COMPUTED),
+    Kind.KEY: (say("template.band_input"), styles.FILL_BAND_INPUT),
+    Kind.TEXT: (say("template.band_input"), styles.FILL_BAND_INPUT),
+    Kind.VALUE: (say("template.band_input"), styles.FILL_BAND_INPUT),
+    Kind.CHOICE: (say("template.band_input"), styles.FILL_BAND_INPUT),
+    Kind.OVERRIDE: (say("template.band_override"), styles.FILL_BAND_OVERRIDE),
+    Kind.COMPUTED: (say("template.band_computed"), styles.FILL_BAND_COMPUTED),
 }
 
-# The four rows whose printed marks are a human judgement (docs/domain.md, rule 8).
-# Keyed by the start of the indicator's text; the reason is what the report's own
-# narrative columns give for the judgement.
-MANUAL_JUDGEMENTS: dict[str, str] = {
-    "RPA導入により削減": (
-        "令和2年度報告の判断：システム構築が年度末完了見込みで実績値が「構築中のため未定」、"
-        "見込値は聞き取りによる推計のため、矢印・中間目標到達とも「不明」とした。"
-    ),
-    "児童・生徒のＩＣＴ活用を指導する能力": (
-        "令和2年度報告の判断：実績値は前年度（令和元年度）の調査結果で、今年度の状況は"
-        "来年度当初に調査予定のため、矢印・中間目標到達とも「不明」とした。"
-    ),
-    "産総研デザインスク": (
-        "令和2年度報告の判断：参加校数は1校のままだが、新型コロナウイルス感染拡大防止のため"
-        "生徒が参加できなかったため、後退（↘）・未到達（×）とした。"
-    ),
-    "連携の件数（累計）": (
-        "令和2年度報告の判断：見込値の連携支援会議（令和3年3月予定）は感染拡大で開催自体が"
-        "危ぶまれ、増加が確実でないため、増減なし（→・－）とした。"
-    ),
-}
+# The four rows whose printed marks are a human judgement (docs/rules.md, rule 8): the
+# reasons are data of the seed transcription (xlplan/data/seed_fy2020.toml, [manual]),
+# what the report's own narrative columns give for the judgement.
+MANUAL_JUDGEMENTS: dict[str, str] = seed_manual()
 
 
 def manual_reason(indicator: str) -> str | None:
@@ -183,17 +180,14 @@ def _input_sheet(wb: Workbook, sheet: str, rows: list[dict[str, object]]) -> Wor
     def dv(key: str, choices: Iterable[str], title: str, prompt: str) -> None:
         v = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
                            showErrorMessage=True, showInputMessage=True,
-                           errorTitle="入力できない値です", error=prompt,
+                           errorTitle=say("template.dv_error"), error=prompt,
                            promptTitle=title, prompt=prompt)
         v.add(f"{letters[key]}{FIRST_DATA_ROW}:{letters[key]}{spare_last}")
         ws.add_data_validation(v)
 
-    dv("direction", DIRECTION_CHOICES, "方向",
-       "増加・減少・維持から選んでください（減少＝値が小さいほど良い指標）。")
-    dv("trend_override", TREND_CHOICES, "矢印（手動判定）",
-       "手動で矢印を決める場合だけ選び、「手動判定の理由」を必ず記入してください。")
-    dv("mark_override", MARK_CHOICES[sheet], "判定（手動判定）",
-       "手動で判定を決める場合だけ選び、「手動判定の理由」を必ず記入してください。")
+    for key, choices in (("direction", DIRECTION_CHOICES), ("trend_override", TREND_CHOICES),
+                         ("mark_override", MARK_CHOICES[sheet])):
+        dv(key, choices, heading_shown(sheet, key), say("template.dv_" + key))
 
     table = Table(displayName=TABLE_NAME[sheet],
                   ref=f"A{HEADER_ROW}:{get_column_letter(ncol)}{max(last_row, FIRST_DATA_ROW)}")
@@ -230,9 +224,9 @@ def write_settings_sheet(wb: Workbook, settings: Settings) -> None:
     if SETTINGS_SHEET in wb.sheetnames:
         del wb[SETTINGS_SHEET]
     ws = wb.create_sheet(SETTINGS_SHEET)
-    ws["A1"] = "設定（年度・判定基準・記号）"
+    ws["A1"] = say("template.settings_title")
     ws["A1"].font = Font(name=styles.FONT_NAME, size=14, bold=True)
-    for col, head in enumerate(("項目", "値", "説明"), start=1):
+    for col, head in enumerate(say("template.settings_headings").split("\t"), start=1):
         ws.cell(2, col, head).style = styles.STYLE_HEADER
     for i, item in enumerate(SETTING_ITEMS):
         r = FIRST_ROW + i
@@ -247,9 +241,24 @@ def write_settings_sheet(wb: Workbook, settings: Settings) -> None:
         ws.cell(r, 3, item.help).style = styles.STYLE_INPUT
         name = NAME_PREFIX + item.field.replace(".", "_")
         wb.defined_names[name] = DefinedName(name, attr_text=f"'{SETTINGS_SHEET}'!$B${r}")
+    # The mark scheme (判定方式): a preset picked from a drop-down, its rows below when it
+    # is not the FY2020 progress scheme (xlplan.core.settings_grid reads them).
+    r = FIRST_ROW + len(SETTING_ITEMS)
+    for line in scheme_rows(settings):
+        for j, v in enumerate(line, start=1):
+            c = ws.cell(r, j, v)
+            c.style = styles.STYLE_OVERRIDE if j == VALUE_COL else styles.STYLE_INPUT
+            if j == VALUE_COL:
+                c.protection = Protection(locked=False)
+        if line and line[0] == SCHEME_LABEL:
+            pick = DataValidation(type="list", formula1='"' + ",".join(preset_names()) + '"',
+                                  allow_blank=False, showErrorMessage=True)
+            pick.add(f"B{r}")
+            ws.add_data_validation(pick)
+        r += 1
     # The headings these years produce, for reference (written by the tool).
-    r = FIRST_ROW + len(SETTING_ITEMS) + 1
-    ws.cell(r, 1, "この設定で使われる見出し（自動）").font = Font(name=styles.FONT_NAME, bold=True)
+    r += 1
+    ws.cell(r, 1, HEADINGS_LABEL).font = Font(name=styles.FONT_NAME, bold=True)
     for j, text in enumerate(layout_headings(settings), start=1):
         c = ws.cell(r + j, 1, text)
         c.style = styles.STYLE_COMPUTED
@@ -268,7 +277,7 @@ def write_settings_sheet(wb: Workbook, settings: Settings) -> None:
 def _meta_sheet(wb: Workbook) -> None:
     ws = wb.create_sheet(META_SHEET)
     ws["A1"], ws["B1"] = "template_version", TEMPLATE_VERSION
-    ws["A2"], ws["B2"] = "note", "xlplan の管理用シートです。編集・削除しないでください。"
+    ws["A2"], ws["B2"] = "note", say("template.meta_note")
     ws.sheet_state = "hidden"
 
 
@@ -292,11 +301,11 @@ def build_template(seed: Iterable[Mapping[str, str]] | None = None,
     wb.defined_names["xlplan_template_version"] = DefinedName(
         "xlplan_template_version", attr_text=f"'{META_SHEET}'!$B$1")
     wb.properties.creator = "xlplan"
-    wb.properties.title = "資料4 ICT戦略 進捗管理"
+    wb.properties.title = say("template.title")
     fixed = date(2021, 3, 1)
     wb.properties.created = wb.properties.modified = _midnight(fixed)
     wb.active = 0
-    engine = XlsxEngine.of(wb, "資料4_template.xlsx")
+    engine = XlsxEngine.of(wb, TEMPLATE_FILE)
     engine.apply(render(engine).plan)
     wb.active = 0
     for ws in wb.worksheets:

@@ -83,11 +83,13 @@ def sniff(path: Path) -> None:
             names = set(zf.namelist())
             bad = zf.testzip()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
-        raise refuse("corrupt", path, what="途中で切れているか、破損しています", detail=e) from e
+        raise refuse("corrupt", path, what=say("file.truncated"), detail=e) from e
     except Exception as e:  # zlib.error and friends: a damaged member
-        raise refuse("corrupt", path, what="中身の一部が読めません", detail=f"{type(e).__name__}: {e}") from e
+        raise refuse("corrupt", path, what=say("file.damaged"),
+                     detail=f"{type(e).__name__}: {e}") from e
     if bad is not None:
-        raise refuse("corrupt", path, what=f"ファイルの一部（{bad}）が壊れています", detail=f"bad member {bad}")
+        raise refuse("corrupt", path, what=say("file.bad_member", member=bad),
+                     detail=f"bad member {bad}")
     if "xl/workbook.xml" not in names:
         raise refuse("not_xlsx", path, detail="zip without xl/workbook.xml")
     if any(n.lower() == "xl/vbaproject.bin" for n in names) and \
@@ -160,7 +162,7 @@ def load(path: Path, *, read_only: bool = False) -> Workbook:
         return load_workbook(path, read_only=read_only, rich_text=not read_only,
                              keep_vba=path.suffix.lower() in MACRO_SUFFIXES, keep_links=True)
     except Exception as e:  # openpyxl raises many kinds for broken parts
-        raise refuse("corrupt", path, what="中身を読み込めません",
+        raise refuse("corrupt", path, what=say("file.unloadable"),
                      detail=f"{type(e).__name__}: {e}") from e
 
 
@@ -504,8 +506,11 @@ def write_content(wb: Workbook, content: p.SheetContent) -> Worksheet:
     if content.name in wb.sheetnames:
         index = wb.sheetnames.index(content.name)
         wb.remove(wb[content.name])
-    elif content.after is not None and content.after in wb.sheetnames:
-        index = wb.sheetnames.index(content.after) + 1
+    else:
+        hidden = {ws.title for ws in wb.worksheets + wb.chartsheets if ws.sheet_state != "visible"}
+        anchor = p.anchor_of(content, wb.sheetnames, hidden)
+        if anchor is not None:
+            index = wb.sheetnames.index(anchor) + 1
     ws = wb.create_sheet(content.name, index)
     for r, line in enumerate(content.grid, start=1):
         for c, v in enumerate(line, start=1):
@@ -555,7 +560,15 @@ class XlsxEngine(Engine):
     def _read(self, names: list[str]) -> dict[str, SheetRead]:
         return {n: read_sheet(self.wb[n]) for n in names}
 
-    def apply(self, plan: p.Plan) -> None:
+    def password_sheets(self) -> set[str]:
+        out = set()
+        for ws in self.wb.worksheets + self.wb.chartsheets:
+            prot = getattr(ws, "protection", None)
+            if prot is not None and prot.sheet and (prot.password or getattr(prot, "hashValue", None)):
+                out.add(ws.title)
+        return out
+
+    def _apply(self, plan: p.Plan) -> None:
         wb = self.wb
         for name in plan.delete:
             if name in wb.sheetnames:
