@@ -89,8 +89,26 @@ def _conf_sheet(wb: Workbook) -> None:
     ws.append(["INTERPRETER_WIN", r"\\evil\share\python.exe"])
 
 
+@pytest.fixture(scope="module")
+def _returned_once(tmp_path_factory: pytest.TempPathFactory, real_template: Path) -> Returned:
+    """The scene is built once per module (a split and four filled-in copies)."""
+    return _build_returned(tmp_path_factory.mktemp("scene"), real_template)
+
+
 @pytest.fixture
-def returned(tmp_path: Path, real_template: Path) -> Returned:
+def returned(_returned_once: Returned, tmp_path: Path) -> Returned:
+    """A private copy of the scene: tests change the master and the files freely."""
+    base = _returned_once.master.parent
+    shutil.copytree(base, tmp_path, dirs_exist_ok=True)
+
+    def moved(p: Path) -> Path:
+        return tmp_path / p.relative_to(base)
+
+    return Returned(moved(_returned_once.master), [moved(f) for f in _returned_once.files],
+                    {k: moved(v) for k, v in _returned_once.by_id.items()})
+
+
+def _build_returned(tmp_path: Path, real_template: Path) -> Returned:
     master, by_id = _issue(tmp_path, real_template, by="middle")
     back = tmp_path / "返送 フォルダー"  # spaces and Japanese in every path
     # After the copies went out, the secretariat corrects a value in the master.
