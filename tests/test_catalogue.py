@@ -77,6 +77,10 @@ VOCABULARY = {
     "core/lexicon.py", "core/parse.py", "core/dates.py", "core/normalize.py",
     "engines/styles.py",
 }
+# cli.py's Japanese words are sheet and tab names (チェック結果, 過去実績, 担当課, ICT進捗…)
+# inside the English argparse help, which names them as staff see them in the workbook;
+# every line it prints comes from the catalogue (UI "cli.*").
+ENGLISH_HELP = {"cli.py"}
 
 
 def test_sentences_live_in_the_catalogue() -> None:
@@ -84,7 +88,7 @@ def test_sentences_live_in_the_catalogue() -> None:
     offenders = []
     for path in sorted(pkg.rglob("*.py")):
         rel = path.relative_to(pkg).as_posix()
-        if rel in VOCABULARY or rel in ("cli.py", "bundle.py") or rel.startswith("addin/"):
+        if rel in VOCABULARY or rel in ENGLISH_HELP:
             continue
         offenders += [f"{rel}:{line} {text[:40]!r}" for line, text in _strings(path)
                       if JAPANESE.search(text)]

@@ -45,7 +45,8 @@ Decisions worth knowing before changing this module:
   is not read. A rerun upgrades in place.
 
 Every Japanese text a person at the PC reads (README.txt and the messages) is in
-:data:`STAFF_TEXTS`; exit codes of the scripts are :data:`EXIT_CODES`.
+:data:`STAFF_TEXTS`; exit codes of the scripts are :data:`EXIT_CODES`. What building the
+folder reports (errors, progress, notes) is ``BUILD_TEXTS`` in :mod:`xlplan.core.texts`.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ from packaging.tags import Tag, compatible_tags, cpython_tags
 from packaging.utils import NormalizedName, canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
-from xlplan.core.texts import BUNDLE_TEXTS
+from xlplan.core.layout import TEMPLATE_FILE
+from xlplan.core.texts import BUNDLE_TEXTS, build_text
 
 BUNDLE_FORMAT = "xlplan-offline-bundle"
 BUNDLE_FORMAT_VERSION = 1
@@ -85,7 +87,7 @@ WHEELS = "wheels"
 PYTHON_DIR = "python"
 MSG_DIR = "msg"
 ADDIN_FILE = "xlplan.xlam"
-TEMPLATE_NAME = "資料4_template.xlsx"
+TEMPLATE_NAME = TEMPLATE_FILE  # 資料4_template.xlsx, named in the glossary
 # The python.org installer's silent, per-user options: no administrator rights (the
 # launcher too: its own default is all users, which needs elevation), PATH untouched.
 INSTALLER_OPTIONS = ("/quiet", "InstallAllUsers=0", "PrependPath=0", "Include_launcher=1",
@@ -228,8 +230,7 @@ def wheel_requires(wheel: Path) -> list[str]:
         names = [n for n in z.namelist()
                  if n.count("/") == 1 and n.endswith(".dist-info/METADATA")]
         if len(names) != 1:
-            raise BundleError(f"{wheel.name} の中身が wheel の形ではありません。"
-                              f" (not a wheel: {wheel.name} has {len(names)} METADATA files)")
+            raise BundleError(build_text("bundle.not_a_wheel", name=wheel.name, count=len(names)))
         msg = BytesParser().parsebytes(z.read(names[0]), headersonly=True)
     return list(msg.get_all("Requires-Dist") or [])
 
@@ -273,15 +274,18 @@ def unmet_requirements(wheels: Path, python: str, root: str = "xlplan") -> list[
 
 # --- pip ---------------------------------------------------------------------------------
 
-def _pip(args: Sequence[str], what: str, hint: str = "") -> None:
-    """Run this Python's pip; a failure is a BundleError naming pip's last ERROR line."""
+def _pip(args: Sequence[str], failed: str, **fields: Any) -> None:
+    """Run this Python's pip; a failure is a BundleError naming pip's last ERROR line.
+
+    ``failed``: the key of its message in BUILD_TEXTS, filled with ``fields`` and ``detail``.
+    """
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1",
            "PYTHONIOENCODING": "utf-8"}
     try:
         proc = subprocess.run([sys.executable, "-m", "pip", *args], capture_output=True,
                               text=True, encoding="utf-8", errors="replace", env=env)
     except OSError as e:
-        raise BundleError(f"pip を起動できませんでした。 (cannot run pip: {e})") from e
+        raise BundleError(build_text("bundle.pip_not_started", error=e)) from e
     if proc.returncode == 0:
         return
     lines = [ln.strip() for ln in (proc.stderr + "\n" + proc.stdout).splitlines() if ln.strip()]
@@ -289,8 +293,7 @@ def _pip(args: Sequence[str], what: str, hint: str = "") -> None:
     # also when it comes from pip's build-dependency subprocess; later ones summarise.
     errors = [ln[ln.index("ERROR:"):] for ln in lines if "ERROR:" in ln]
     detail = (errors or lines[-1:] or [f"exit status {proc.returncode}"])[0]
-    raise BundleError(f"{what}できませんでした。インターネット（プロキシの設定を含む）につながるか"
-                      f"{hint}確認してください。 (pip failed: {detail})")
+    raise BundleError(build_text(failed, detail=detail, **fields))
 
 
 def _build_xlplan_wheel(source: Path, dest: Path, work: Path) -> Path:
@@ -301,19 +304,17 @@ def _build_xlplan_wheel(source: Path, dest: Path, work: Path) -> Path:
         shutil.copyfile(source / name, stage / name)
     shutil.copytree(source / "xlplan", stage / "xlplan",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    _pip(["wheel", "--no-deps", "--wheel-dir", str(dest), str(stage)], "xlplan の wheel を作成")
+    _pip(["wheel", "--no-deps", "--wheel-dir", str(dest), str(stage)], "bundle.wheel_failed")
     built = sorted(dest.glob("xlplan-*.whl"))
     if len(built) != 1:
-        raise BundleError(f"xlplan の wheel が見つかりません。 (expected one xlplan wheel, got {built})")
+        raise BundleError(build_text("bundle.no_xlplan_wheel", built=built))
     # Everything of the package must be in the wheel (a data file missing from
     # [tool.setuptools.package-data] would break on the PC, not here).
     want = {p.relative_to(stage).as_posix() for p in (stage / "xlplan").rglob("*") if p.is_file()}
     with zipfile.ZipFile(built[0]) as z:
         have = set(z.namelist())
     if want - have:
-        raise BundleError(f"xlplan の wheel にファイルが足りません: {sorted(want - have)}。"
-                          f"pyproject.toml の package-data を確認してください。"
-                          f" (files missing from the wheel: {sorted(want - have)})")
+        raise BundleError(build_text("bundle.wheel_incomplete", files=sorted(want - have)))
     return built[0]
 
 
@@ -323,8 +324,7 @@ def _download(wheels: Path, python: str, requirements: Sequence[str],
             "--python-version", python, "--implementation", "cp", *requirements]
     if constraints is not None:
         args += ["--constraint", str(constraints)]
-    _pip(args, f"Python {python} 用のパッケージをダウンロード",
-         f"、Python {python} の Windows 64ビット用 wheel が公開されているか")
+    _pip(args, "bundle.download_failed", python=python)
 
 
 # --- the folder ----------------------------------------------------------------------------
@@ -356,9 +356,7 @@ def _find_source(source: Path | None) -> Path:
                 and (c / "workbook" / TEMPLATE_NAME).is_file() and (c / "macros").is_dir()):
             return c
     where = source or Path.cwd()
-    raise BundleError("xlplan のソース（pyproject.toml・workbook・macros のあるフォルダー）が見つかりません。"
-                      "そのフォルダーで実行するか --source で指定してください。"
-                      f" (no xlplan source tree at {where}: run in the xlplan folder or pass --source)")
+    raise BundleError(build_text("bundle.no_source", where=where))
 
 
 def _check_pythons(pythons: Sequence[str]) -> tuple[str, ...]:
@@ -366,11 +364,10 @@ def _check_pythons(pythons: Sequence[str]) -> tuple[str, ...]:
     for p in pythons:
         m = re.fullmatch(r"3\.(\d+)", p.strip())
         if not m or int(m.group(1)) < 11:
-            raise BundleError(f"Python の版 {p!r} には対応していません（3.11 以上、例: 3.12）。"
-                              f" (unsupported Python version {p!r}: use 3.11 or newer, e.g. 3.12)")
+            raise BundleError(build_text("bundle.python_unsupported", version=p))
         out.append(p.strip())
     if not out:
-        raise BundleError("Python の版を1つ以上指定してください。 (no Python version given)")
+        raise BundleError(build_text("bundle.no_python_version"))
     return tuple(sorted(set(out), key=lambda v: int(v.split(".")[1])))
 
 
@@ -378,21 +375,17 @@ def _check_installer(path: Path, pythons: Sequence[str]) -> str:
     """The Python version of a python.org installer file, or a BundleError."""
     m = INSTALLER_RE.fullmatch(path.name)
     if not m:
-        raise BundleError(f"{path.name} は python.org の Windows installer (64-bit) の名前ではありません"
-                          f"（例: python-3.12.10-amd64.exe）。"
-                          f" (not a python.org 64-bit installer name: {path.name})")
+        raise BundleError(build_text("bundle.installer_name", name=path.name))
     if m.group(1) not in pythons:
-        raise BundleError(f"{path.name} は Python {m.group(1)} 用ですが、このフォルダーは Python "
-                          f"{'・'.join(pythons)} 用です。"
-                          f" (installer for Python {m.group(1)}; bundle is for {', '.join(pythons)})")
+        raise BundleError(build_text("bundle.installer_version", name=path.name, version=m.group(1),
+                                     pythons="・".join(pythons), pythons_en=", ".join(pythons)))
     try:
         with path.open("rb") as f:
             head = f.read(2)
     except OSError as e:
-        raise BundleError(f"{path} を読めません。 (cannot read {path}: {e})") from e
+        raise BundleError(build_text("bundle.unreadable", path=path, error=e)) from e
     if head != b"MZ":
-        raise BundleError(f"{path.name} は Windows の実行ファイルではありません。"
-                          f" (not a Windows executable: {path})")
+        raise BundleError(build_text("bundle.not_executable", name=path.name, path=path))
     return m.group(1)
 
 
@@ -434,13 +427,12 @@ def staff_texts(pythons: Sequence[str], installers: Sequence[str], version: str,
     """
     newest = pythons[-1]
     ctx = {
-        "versions": " または ".join(reversed(pythons)),
+        "versions": build_text("bundle.staff_or").join(reversed(pythons)),
         "installer_hint": f"python-{newest}.x-amd64.exe",
         "installers": "、".join(installers),
         "installers_line": "、".join(f"python\\{n}" for n in installers) or
-                           "なし（Python が入っていないパソコンには入れられません）",
-        "python_line": "  python            Python のインストーラー（Python がないときだけ使います）\n"
-                       if installers else "",
+                           build_text("bundle.staff_no_installer"),
+        "python_line": build_text("bundle.staff_python_line") if installers else "",
         "created": created[:10],
         "version": version,
         "template": TEMPLATE_NAME,
@@ -452,7 +444,8 @@ def staff_texts(pythons: Sequence[str], installers: Sequence[str], version: str,
         if key in plain:
             body = plain[key].replace("\n", "\n        ")
             codes.append(f"  {code:>3}   {body}")
-    out = {key: text + (f"（終了コード {EXIT_CODES[key]}）" if key in EXIT_CODES else "")
+    out = {key: text + (build_text("bundle.staff_exit_code", code=EXIT_CODES[key])
+                        if key in EXIT_CODES else "")
            for key, text in plain.items()}
     out["readme"] = STAFF_TEXTS["readme"].format_map({**ctx, "exit_codes": "\n\n".join(codes)})
     return out
@@ -723,7 +716,7 @@ def _write_manifest(folder: Path, meta: dict[str, Any]) -> list[FileEntry]:
             continue
         size = p.stat().st_size
         if size == 0:  # certutil refuses empty files on some Windows versions
-            raise BundleError(f"{rel} が空です。 (empty file in the bundle: {rel})")
+            raise BundleError(build_text("bundle.empty_file", path=rel))
         entries.append(FileEntry(rel, size, _sha256(p)))
     manifest = {"format": BUNDLE_FORMAT, "format_version": BUNDLE_FORMAT_VERSION, **meta,
                 "files": [{"path": e.path, "size": e.size, "sha256": e.sha256} for e in entries]}
@@ -755,13 +748,11 @@ def build_bundle(out_dir: Path | str, *, pythons: Sequence[str] = DEFAULT_PYTHON
     previous: dict[str, Any] | None = None
     if out.exists():
         if not out.is_dir():
-            raise BundleError(f"{out} はフォルダーではありません。 (not a folder: {out})")
+            raise BundleError(build_text("bundle.not_a_folder", path=out))
         if any(out.iterdir()):
             previous = read_manifest(out)
             if previous is None:
-                raise BundleError(f"{out} は空ではなく、前回の導入フォルダーでもありません。空のフォルダーか"
-                                  f"新しい名前を指定してください。"
-                                  f" (output folder is not empty and not a previous bundle: {out})")
+                raise BundleError(build_text("bundle.out_not_empty", path=out))
 
     installers: dict[str, Path] = {}  # Python version -> installer file
     if previous is not None:  # keep what the secretariat put into python/ last time
@@ -770,7 +761,7 @@ def build_bundle(out_dir: Path | str, *, pythons: Sequence[str] = DEFAULT_PYTHON
     for given in python_installers:
         p = Path(given).expanduser()
         if not p.is_file():
-            raise BundleError(f"{p} がありません。 (no such file: {p})")
+            raise BundleError(build_text("bundle.no_such_file", path=p))
         installers[_check_installer(p, pyvers)] = p
     addin_src = Path(addin).expanduser() if addin else None
     if addin_src is not None:
@@ -778,13 +769,9 @@ def build_bundle(out_dir: Path | str, *, pythons: Sequence[str] = DEFAULT_PYTHON
             with zipfile.ZipFile(addin_src) as z:
                 z.getinfo("xl/workbook.xml")
         except (OSError, KeyError, zipfile.BadZipFile) as e:
-            raise BundleError(f"{addin_src} は Excel アドイン（.xlam）として読めません。"
-                              f" (not an add-in: {addin_src}: {e})") from e
+            raise BundleError(build_text("bundle.not_an_addin", path=addin_src, error=e)) from e
     elif sys.platform.startswith("win") and not _staff_venv_python():
-        raise BundleError("このパソコンで作るアドインは、この Python を起動するよう設定されるため、職員のパソコンでは"
-                          "動きません。%LOCALAPPDATA%\\xlplan\\venv の xlplan で実行するか、--addin で"
-                          "アドインを指定してください。 (an add-in built here would start "
-                          f"{sys.executable}; run from %LOCALAPPDATA%\\xlplan\\venv or pass --addin)")
+        raise BundleError(build_text("bundle.addin_built_here", python=sys.executable))
 
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
@@ -794,13 +781,13 @@ def build_bundle(out_dir: Path | str, *, pythons: Sequence[str] = DEFAULT_PYTHON
         stage.chmod(0o755)
         wheels = stage / WHEELS
         wheels.mkdir()
-        say("xlplan の wheel を作成 / building the xlplan wheel")
+        say(build_text("bundle.progress_wheel"))
         xlplan_wheel = _build_xlplan_wheel(src, wheels, work)
         windows_only: dict[str, list[str]] = {}
         for py in pyvers:
             named = windows_only_requirements(py)
-            say(f"Python {py} 用をダウンロード / downloading for CPython {py} {PLATFORM}"
-                f" (Windows-only: {', '.join(map(str, named)) or '-'})")
+            say(build_text("bundle.progress_download", python=py, platform=PLATFORM,
+                           named=", ".join(map(str, named)) or "-"))
             _download(wheels, py, [str(xlplan_wheel), *map(str, named)],
                       Path(constraints) if constraints else None)
             for _round in range(5):
@@ -812,16 +799,15 @@ def build_bundle(out_dir: Path | str, *, pythons: Sequence[str] = DEFAULT_PYTHON
                           Path(constraints) if constraints else None)
                 named += missing
             else:
-                raise BundleError(f"Python {py} 用の部品がそろいませんでした: {', '.join(map(str, missing))}。"
-                                  f" (cannot complete the wheelhouse for Python {py}: {missing})")
+                raise BundleError(build_text("bundle.wheelhouse_incomplete", python=py,
+                                             names=", ".join(map(str, missing)), missing=missing))
             windows_only[py] = sorted({str(r) for r in named})
         accepted = set().union(*(target_tags(py) for py in pyvers))
         for whl in sorted(wheels.iterdir()):
             if whl.suffix != ".whl" or not parse_wheel_filename(whl.name)[3] & accepted:
-                raise BundleError(f"{whl.name} は Windows 64ビット用ではありません。"
-                                  f" (not a win_amd64 or pure wheel: {whl.name})")
+                raise BundleError(build_text("bundle.not_windows_wheel", name=whl.name))
 
-        say("アドイン・原本・説明書 / add-in, template, README.txt, install.bat")
+        say(build_text("bundle.progress_files"))
         if addin_src is not None:
             shutil.copyfile(addin_src, stage / ADDIN_FILE)
         else:
@@ -837,11 +823,7 @@ def build_bundle(out_dir: Path | str, *, pythons: Sequence[str] = DEFAULT_PYTHON
             tmp.unlink()
         missing_vba = _vba_modules_missing(stage / ADDIN_FILE, src / "macros")
         if missing_vba:
-            notes.append(
-                f"アドインに VBA モジュール {', '.join(missing_vba)} が入っていないため、リボンのボタンは"
-                "動きません。Windows の Excel で「xlplan addin build --import-vba」で作ったアドインを "
-                "--addin で指定して、作り直してください（docs/excel.md）。 (the add-in lacks the VBA "
-                f"module(s) {', '.join(missing_vba)}: pass a finished add-in with --addin)")
+            notes.append(build_text("bundle.note_no_vba", modules=", ".join(missing_vba)))
         (stage / "workbook").mkdir()
         shutil.copyfile(src / "workbook" / TEMPLATE_NAME, stage / "workbook" / TEMPLATE_NAME)
         shutil.copytree(src / "macros", stage / "macros",
@@ -853,11 +835,7 @@ def build_bundle(out_dir: Path | str, *, pythons: Sequence[str] = DEFAULT_PYTHON
         installer_names = [installers[v].name for v in sorted(
             installers, key=lambda v: int(v.split(".")[1]), reverse=True)]
         if not installers:
-            notes.append(
-                "python フォルダーに Python のインストーラーがありません。Python の入っていないパソコンには"
-                f"入れられません（python.org の Windows installer (64-bit)、python-{pyvers[-1]}.x-amd64.exe を "
-                "--python-installer で指定できます）。 (no Python installer in the bundle: "
-                "PCs without Python 3.11+ cannot install)")
+            notes.append(build_text("bundle.note_no_installer", python=pyvers[-1]))
 
         created = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
         stamp = f"xlplan {version}, {created}"

@@ -29,6 +29,7 @@ from xlplan.addin.build import (
     xlwings_addin_dir,
 )
 from xlplan.addin.install import import_vba, install_addin, xlstart_folder
+from xlplan.core.texts import build_text
 
 
 def shipped_addin() -> Path:
@@ -37,7 +38,7 @@ def shipped_addin() -> Path:
 
     path = Path(xlwings.__file__).resolve().parent / "quickstart_addin_ribbon.xlam"
     if not path.exists():
-        raise AddinError(f"xlwings の中に {path.name} が見つかりません。 (missing {path})")
+        raise AddinError(build_text("addin.xlwings_missing", name=path.name, path=path))
     return path
 
 

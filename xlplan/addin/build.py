@@ -41,7 +41,7 @@ from xlplan.addin.vba_project import (
     VbaModule,
     vba_project_bin,
 )
-from xlplan.core.texts import VBA_TEXTS
+from xlplan.core.texts import VBA_TEXTS, build_text, say
 
 ADDIN_NAME = "xlplan.xlam"
 PROJECT_NAME = "xlplan"
@@ -182,8 +182,7 @@ def customui_part(ribbon_bytes: bytes) -> tuple[str, str]:
     root = ET.fromstring(ribbon_bytes)  # refuse to ship a ribbon Excel would silently drop
     ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     if root.tag.rsplit("}", 1)[-1] != "customUI" or ns not in CUSTOMUI_PARTS:
-        raise AddinError(f"リボンの XML の名前空間が不明です（{ns or 'なし'}）。"
-                         f" (unknown customUI namespace: {ns!r})")
+        raise AddinError(build_text("addin.unknown_namespace", shown=ns or say("word.none"), ns=ns))
     return CUSTOMUI_PARTS[ns]
 
 
@@ -209,7 +208,7 @@ def _workbook_package(settings: dict[str, str]) -> bytes:
 
 def _insert_before(xml: bytes, closing: bytes, element: str) -> bytes:
     if closing not in xml:
-        raise AddinError(f"openpyxl の出力の形が想定と違います。 (unexpected package part: no {closing!r})")
+        raise AddinError(build_text("addin.unexpected_part", closing=closing))
     return xml.replace(closing, element.encode() + closing, 1)
 
 
@@ -220,16 +219,14 @@ def build_addin(out: Path | str = ADDIN_NAME, *, settings: dict[str, str] | None
     ribbon = ribbon or macros / "ribbon.xml"
     settings = settings if settings is not None else addin_settings()
     if not ribbon.exists():
-        raise AddinError(f"{ribbon} がありません。xlplan のフォルダー（macros フォルダーのある所）で実行してください。"
-                         f" (missing {ribbon}: run this in the xlplan source folder)")
+        raise AddinError(build_text("addin.no_ribbon", ribbon=ribbon))
     ribbon_bytes = ribbon.read_bytes()
     ui_part, ui_rel = customui_part(ribbon_bytes)
     findings = check_addin(macros, ribbon)
     if findings:
         first = findings[0]
         more = f" (+{len(findings) - 1})" if len(findings) > 1 else ""
-        raise AddinError(f"アドインが不完全になるため作成しませんでした：{first.where}。"
-                         f" (incomplete add-in, nothing written: {first}{more})")
+        raise AddinError(build_text("addin.incomplete", where=first.where, first=first, more=more))
     modules, _, _ = project_modules(macros)
     vba = vba_project_bin(PROJECT_NAME, modules, project_id=PROJECT_ID)
     parts: dict[str, bytes] = {}
@@ -239,7 +236,7 @@ def build_addin(out: Path | str = ADDIN_NAME, *, settings: dict[str, str] | None
     types = parts["[Content_Types].xml"]
     sheet_type = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
     if sheet_type not in types:
-        raise AddinError("openpyxl の出力の形が想定と違います。 (unexpected content types)")
+        raise AddinError(build_text("addin.unexpected_types"))
     types = types.replace(sheet_type, ADDIN_CONTENT_TYPE.encode())
     types = _insert_before(types, b"</Types>", f'<Override PartName="/xl/vbaProject.bin" '
                                                f'ContentType="{VBA_CONTENT_TYPE}"/>')
@@ -258,7 +255,6 @@ def build_addin(out: Path | str = ADDIN_NAME, *, settings: dict[str, str] | None
         for name, data in parts.items():
             zout.writestr(name, data)
     os.replace(tmp, out)
-    notes = ["リボン（ICT進捗タブ）、設定シート xlplan.conf と VBA モジュールを書き込みました。"
-             "Windows での取り込み作業は要りません。"]
+    notes = [build_text("addin.built")]
     return BuildResult(out, settings, [m.name for m in modules], notes)
 

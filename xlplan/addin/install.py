@@ -25,14 +25,13 @@ from xlplan.addin.build import (
     our_module_files,
     xlwings_addin_dir,
 )
+from xlplan.core.texts import build_text
 
 
 def import_vba(addin: Path) -> list[str]:
     """Windows only: import every module of macros/ and the server client into ``addin``."""
     if not sys.platform.startswith("win"):
-        raise AddinError("VBAの取り込みは Windows の Excel でだけできます。"
-                         "xlplan addin build が VBA も書き込むので、普通は不要です。"
-                         " (VBA import needs Excel on Windows; addin build already writes the VBA)")
+        raise AddinError(build_text("addin.import_needs_windows"))
     import xlwings as xw
 
     done: list[str] = []
@@ -70,21 +69,16 @@ def install_addin(src: Path | str = ADDIN_NAME, dest_dir: Path | str | None = No
     """
     src = Path(src)
     if not src.exists():
-        raise AddinError(f"{src} がありません。先に「xlplan addin build」を実行してください。 (no such file: {src})")
+        raise AddinError(build_text("addin.not_built", path=src))
     folder = Path(dest_dir) if dest_dir else xlstart_folder()
     if folder is None:
-        raise AddinError(
-            "この OS には Excel の XLSTART フォルダーがありません。Windows で実行するか、"
-            "--dest でコピー先を指定してください。"
-            " (not Windows: Excel for Windows loads add-ins from %APPDATA%\\Microsoft\\Excel\\XLSTART;"
-            " nothing was installed)")
+        raise AddinError(build_text("addin.no_xlstart"))
     folder.mkdir(parents=True, exist_ok=True)
     dest = folder / ADDIN_NAME
     try:
         shutil.copyfile(src, dest)
     except PermissionError as e:
-        raise AddinError(f"{dest} に書き込めません。Excel をすべて閉じてから、もう一度実行してください。"
-                         f" (cannot write {dest}: is Excel running?)") from e
+        raise AddinError(build_text("addin.cannot_write", path=dest)) from e
     if sys.platform.startswith("win"):
         # The "downloaded from the internet" mark makes Excel block the add-in's macros.
         with contextlib.suppress(OSError):

@@ -11,6 +11,10 @@ Three tables, each keyed by a stable code:
 * :data:`UI` — everything else people read: ribbon messages, summaries, sheet titles,
   the report's legend and notes. Read one with :func:`say`.
 
+Beside them: :data:`VBA_TEXTS` (what the add-in's VBA shows itself), :data:`BUNDLE_TEXTS`
+(README.txt and the messages of the install folder) and :data:`BUILD_TEXTS` (what
+building the add-in and the install folder reports, read with :func:`build_text`).
+
 Placeholders are ``str.format`` fields (``{name}``). The words of the workbook itself
 (sheet names, column headings) are the glossary in :mod:`xlplan.core.layout`; the words
 of value cells (units, eras, status words) are the lexicon in :mod:`xlplan.core.lexicon`.
@@ -939,3 +943,108 @@ UI: dict[str, str] = {
 def say(key: str, **fields: Any) -> str:
     """The UI text ``key`` with its placeholders filled."""
     return UI[key].format(**fields)
+
+
+# =========================================================================== building and installing
+
+# What the secretariat reads while building the add-in (xlplan.addin: AddinError and the
+# build's note) and the offline install folder (xlplan.bundle: BundleError, progress
+# lines and notes), each the Japanese sentence, then the English in brackets for a log
+# or a search; plus the pieces xlplan.bundle fills into BUNDLE_TEXTS ("bundle.staff_*").
+# Read one with build_text().
+BUILD_TEXTS: dict[str, str] = {
+    # --- the add-in (xlplan.addin) ---------------------------------------------------------
+    "addin.xlwings_missing": "xlwings の中に {name} が見つかりません。 (missing {path})",
+    "addin.unknown_namespace": "リボンの XML の名前空間が不明です（{shown}）。"
+                               " (unknown customUI namespace: {ns!r})",
+    "addin.unexpected_part": "openpyxl の出力の形が想定と違います。"
+                             " (unexpected package part: no {closing!r})",
+    "addin.unexpected_types": "openpyxl の出力の形が想定と違います。 (unexpected content types)",
+    "addin.no_ribbon": "{ribbon} がありません。xlplan のフォルダー（macros フォルダーのある所）で実行してください。"
+                       " (missing {ribbon}: run this in the xlplan source folder)",
+    "addin.incomplete": "アドインが不完全になるため作成しませんでした：{where}。"
+                        " (incomplete add-in, nothing written: {first}{more})",
+    "addin.built": "リボン（ICT進捗タブ）、設定シート xlplan.conf と VBA モジュールを書き込みました。"
+                   "Windows での取り込み作業は要りません。",
+    "addin.import_needs_windows": "VBAの取り込みは Windows の Excel でだけできます。"
+                                  "xlplan addin build が VBA も書き込むので、普通は不要です。"
+                                  " (VBA import needs Excel on Windows; addin build already writes the VBA)",
+    "addin.not_built": "{path} がありません。先に「xlplan addin build」を実行してください。"
+                       " (no such file: {path})",
+    "addin.no_xlstart": "この OS には Excel の XLSTART フォルダーがありません。Windows で実行するか、"
+                        "--dest でコピー先を指定してください。"
+                        " (not Windows: Excel for Windows loads add-ins from"
+                        " %APPDATA%\\Microsoft\\Excel\\XLSTART; nothing was installed)",
+    "addin.cannot_write": "{path} に書き込めません。Excel をすべて閉じてから、もう一度実行してください。"
+                          " (cannot write {path}: is Excel running?)",
+    # --- the install folder (xlplan.bundle): refusals and failures -------------------------
+    "bundle.no_source": "xlplan のソース（pyproject.toml・workbook・macros のあるフォルダー）が見つかりません。"
+                        "そのフォルダーで実行するか --source で指定してください。"
+                        " (no xlplan source tree at {where}: run in the xlplan folder or pass --source)",
+    "bundle.python_unsupported": "Python の版 {version!r} には対応していません（3.11 以上、例: 3.12）。"
+                                 " (unsupported Python version {version!r}: use 3.11 or newer, e.g. 3.12)",
+    "bundle.no_python_version": "Python の版を1つ以上指定してください。 (no Python version given)",
+    "bundle.installer_name": "{name} は python.org の Windows installer (64-bit) の名前ではありません"
+                             "（例: python-3.12.10-amd64.exe）。"
+                             " (not a python.org 64-bit installer name: {name})",
+    "bundle.installer_version": "{name} は Python {version} 用ですが、このフォルダーは Python "
+                                "{pythons} 用です。"
+                                " (installer for Python {version}; bundle is for {pythons_en})",
+    "bundle.unreadable": "{path} を読めません。 (cannot read {path}: {error})",
+    "bundle.not_executable": "{name} は Windows の実行ファイルではありません。"
+                             " (not a Windows executable: {path})",
+    "bundle.not_a_folder": "{path} はフォルダーではありません。 (not a folder: {path})",
+    "bundle.out_not_empty": "{path} は空ではなく、前回の導入フォルダーでもありません。空のフォルダーか"
+                            "新しい名前を指定してください。"
+                            " (output folder is not empty and not a previous bundle: {path})",
+    "bundle.no_such_file": "{path} がありません。 (no such file: {path})",
+    "bundle.not_an_addin": "{path} は Excel アドイン（.xlam）として読めません。"
+                           " (not an add-in: {path}: {error})",
+    "bundle.addin_built_here": "このパソコンで作るアドインは、この Python を起動するよう設定されるため、"
+                               "職員のパソコンでは動きません。%LOCALAPPDATA%\\xlplan\\venv の xlplan で"
+                               "実行するか、--addin でアドインを指定してください。"
+                               " (an add-in built here would start {python};"
+                               " run from %LOCALAPPDATA%\\xlplan\\venv or pass --addin)",
+    "bundle.pip_not_started": "pip を起動できませんでした。 (cannot run pip: {error})",
+    "bundle.wheel_failed": "xlplan の wheel を作成できませんでした。インターネット（プロキシの設定を含む）に"
+                           "つながるか確認してください。 (pip failed: {detail})",
+    "bundle.download_failed": "Python {python} 用のパッケージをダウンロードできませんでした。"
+                              "インターネット（プロキシの設定を含む）につながるか、"
+                              "Python {python} の Windows 64ビット用 wheel が公開されているか"
+                              "確認してください。 (pip failed: {detail})",
+    "bundle.no_xlplan_wheel": "xlplan の wheel が見つかりません。 (expected one xlplan wheel, got {built})",
+    "bundle.wheel_incomplete": "xlplan の wheel にファイルが足りません: {files}。"
+                               "pyproject.toml の package-data を確認してください。"
+                               " (files missing from the wheel: {files})",
+    "bundle.not_a_wheel": "{name} の中身が wheel の形ではありません。"
+                          " (not a wheel: {name} has {count} METADATA files)",
+    "bundle.wheelhouse_incomplete": "Python {python} 用の部品がそろいませんでした: {names}。"
+                                    " (cannot complete the wheelhouse for Python {python}: {missing})",
+    "bundle.not_windows_wheel": "{name} は Windows 64ビット用ではありません。"
+                                " (not a win_amd64 or pure wheel: {name})",
+    "bundle.empty_file": "{path} が空です。 (empty file in the bundle: {path})",
+    # --- the install folder: progress lines and notes after a build -----------------------
+    "bundle.progress_wheel": "xlplan の wheel を作成 / building the xlplan wheel",
+    "bundle.progress_download": "Python {python} 用をダウンロード / downloading for CPython {python}"
+                                " {platform} (Windows-only: {named})",
+    "bundle.progress_files": "アドイン・原本・説明書 / add-in, template, README.txt, install.bat",
+    "bundle.note_no_vba": "アドインに VBA モジュール {modules} が入っていないため、リボンのボタンは"
+                          "動きません。Windows の Excel で「xlplan addin build --import-vba」で作ったアドインを "
+                          "--addin で指定して、作り直してください（docs/excel.md）。 (the add-in lacks the VBA "
+                          "module(s) {modules}: pass a finished add-in with --addin)",
+    "bundle.note_no_installer": "python フォルダーに Python のインストーラーがありません。"
+                                "Python の入っていないパソコンには入れられません（python.org の "
+                                "Windows installer (64-bit)、python-{python}.x-amd64.exe を "
+                                "--python-installer で指定できます）。 (no Python installer in the bundle: "
+                                "PCs without Python 3.11+ cannot install)",
+    # --- pieces filled into BUNDLE_TEXTS (README.txt and msg/) ---------------------------
+    "bundle.staff_or": " または ",
+    "bundle.staff_no_installer": "なし（Python が入っていないパソコンには入れられません）",
+    "bundle.staff_python_line": "  python            Python のインストーラー（Python がないときだけ使います）\n",
+    "bundle.staff_exit_code": "（終了コード {code}）",
+}
+
+
+def build_text(key: str, **fields: Any) -> str:
+    """The build text ``key`` (:data:`BUILD_TEXTS`) with its placeholders filled."""
+    return BUILD_TEXTS[key].format(**fields)
