@@ -102,6 +102,10 @@ VBA_MESSAGES: dict[str, str] = {
     "MSG_MERGE_FILTER": "Excel ブック (*.xlsx;*.xlsm),*.xlsx;*.xlsm",
     "MSG_MERGE_SERVER": "返送ファイルの取り込みは、サーバー経由では使えません（サーバーからはこのパソコンのファイルを読めません）。"
                         "Python を入れたパソコンのアドインで実行するか、事務局のパソコンで xlplan merge を使ってください。",
+    # 督促メールを作成 (remind): the folder dialog, and the server path's refusal.
+    "MSG_REMIND_PICK": "督促メールの下書きを保存するフォルダーを選んでください",
+    "MSG_REMIND_SERVER": "督促メールの作成は、サーバー経由では使えません（サーバーからはこのパソコンのフォルダーに書き込めません）。"
+                         "Python を入れたパソコンのアドインで実行するか、事務局のパソコンで xlplan remind を使ってください。",
 }
 
 

@@ -41,6 +41,7 @@ CHANGES_SHEET = "変更履歴"
 HISTORY_SHEET = "過去実績"
 TARGETS_SHEET = "目標変更履歴"
 META_SHEET = "_xlplan"  # hidden: template version and issue stamps
+STATUS_SHEET = "回収状況"  # who has returned what: rebuilt from _xlplan (issue 12)
 
 TITLE = {
     "4-1": "資料４－１　波及効果の高いプロジェクト",

@@ -36,7 +36,15 @@ from xlplan.core.layout import (
     layout_headings,
 )
 from xlplan.core.settings import Settings
-from xlplan.core.settings_grid import SETTING_ITEMS, setting_value
+from xlplan.core.settings_grid import (
+    ADDRESS_HEADER,
+    ADDRESS_LABEL,
+    DUE_LABEL,
+    LOOP_SECTION,
+    SETTING_ITEMS,
+    loop_rows,
+    setting_value,
+)
 from xlplan.engines import styles
 
 # Rows below the data that still get drop-downs and unlocked cells, for new indicators.
@@ -261,8 +269,45 @@ def write_settings_sheet(wb: Workbook, settings: Settings) -> None:
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top",
                                     horizontal=c.alignment.horizontal)
+    _loop_rows(ws, r + len(layout_headings(settings)) + 2)
     ws.protection = SheetProtection(sheet=True, formatCells=False, formatColumns=False,
                                     formatRows=False)
+
+
+ADDRESS_ROWS = 50  # empty, unlocked rows of the address table
+
+
+def _loop_rows(ws: Worksheet, r: int) -> None:
+    """配布と回収 (issue 12): the deadline, the mail drafts' sender and templates, and the
+    address table, as :func:`xlplan.core.settings_grid.loop_settings_from_grid` reads them.
+    The templates' cells do not wrap: their text is long; the formula bar shows it all."""
+    ws.cell(r, 1, LOOP_SECTION).font = Font(name=styles.FONT_NAME, bold=True)
+    r += 1
+    for col, head in enumerate(("項目", "値", "説明"), start=1):
+        ws.cell(r, col, head).style = styles.STYLE_HEADER
+    for label, value, help_ in loop_rows():
+        r += 1
+        ws.cell(r, 1, label).style = styles.STYLE_INPUT
+        v = ws.cell(r, VALUE_COL, value)
+        v.style = styles.STYLE_OVERRIDE
+        v.protection = Protection(locked=False)
+        multiline = isinstance(value, str) and "\n" in value
+        v.alignment = Alignment(wrap_text=not multiline, vertical="top")
+        if label == DUE_LABEL:
+            v.number_format = "yyyy/m/d"
+        ws.cell(r, 3, help_ + ("（全文はセルを選ぶと数式バーに出ます。改行は Alt+Enter）"
+                               if multiline else "")).style = styles.STYLE_INPUT
+        ws.cell(r, 3).alignment = Alignment(wrap_text=True, vertical="top")
+    r += 2
+    for col, head in enumerate((ADDRESS_LABEL, *ADDRESS_HEADER), start=1):
+        ws.cell(r, col, head).style = styles.STYLE_HEADER
+        ws.cell(r, col).alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[r].height = 30
+    for i in range(1, ADDRESS_ROWS + 1):
+        for col in (1, 2, 3):
+            c = ws.cell(r + i, col)
+            c.style = styles.STYLE_OVERRIDE if col == VALUE_COL else styles.STYLE_INPUT
+            c.protection = Protection(locked=False)
 
 
 def _meta_sheet(wb: Workbook) -> None:
