@@ -274,3 +274,17 @@ def test_rollover_starts_without_last_years_copies(loop: Loop, tmp_path: Path) -
     assert core.issue_log(meta) == [] and return_log(meta) == []
     # The copies that came back still show in last year's master, which is unchanged.
     assert len(status_rows(loop.master)) == 9
+
+
+def test_a_master_that_sent_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    master = new_master(tmp_path)
+    assert main(["status", str(master)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == UI["status.none"]
+    assert main(["status", str(master), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["copies"] == [] and got["issued"] == 0 and got["overdue"] == 0
+    assert STATUS_SHEET not in load_workbook(master).sheetnames  # read only
+    assert main(["status", str(master), "--write"]) == 0
+    grid = sheet_grid(master, STATUS_SHEET)
+    assert grid[1][0] == UI["status.none"] and list(grid[3][:len(HEADINGS)]) == HEADINGS
+    assert len([r for r in grid if any(r)]) == 4  # title, line, note, headings

@@ -32,6 +32,7 @@ from xlplan.core.plan import (
     Format,
     Merge,
     Op,
+    PageSetup,
     RowHeight,
     SheetContent,
     Value,
@@ -39,7 +40,7 @@ from xlplan.core.plan import (
     grid_of,
     ref,
 )
-from xlplan.core.report import Span, SummarySheet
+from xlplan.core.report import Span, SummarySheet, text_height
 from xlplan.core.returns import MergeReport, Status
 from xlplan.core.texts import UI, say
 
@@ -322,9 +323,11 @@ FONT = "游ゴシック"
 HEAD_FILL = "DDEBF7"
 TAB_COLOUR = "548235"
 TITLE_ROW, LINE_ROW, NOTE_ROW, HEAD_ROW = 1, 2, 3, 4
+DATA_FONT = 9.0
 # Column widths (Excel character units), in the order of UI["status.headings"].
-WIDTHS = (26.0, 12.0, 18.0, 30.0, 6.0, 11.0, 9.0, 18.0, 18.0, 12.0, 8.0, 7.0, 9.0, 30.0)
+WIDTHS = (30.0, 32.0, 17.0, 32.0, 6.0, 10.0, 9.0, 17.0, 17.0, 12.0, 8.0, 7.0, 9.0, 26.0)
 NUMBER_COLS = (5, 11, 12)
+WRAPPED_COLS = (1, 4, 10, 14)  # names: wrapped, the row as tall as they need
 STATE_COL, OVERDUE_COL = 7, 13
 # State → (fill, font) by colour role, as the marks are coloured (xlplan.core.colours).
 STATE_COLOURS: dict[State, tuple[str, str]] = {
@@ -382,10 +385,14 @@ def status_sheet(col: Collection, after: str | None = None) -> SheetContent:
     ]
     if last > HEAD_ROW:
         first = HEAD_ROW + 1
-        ops.append(Format(ref(first, 1, last, width), font_name=FONT, font_size=9,
-                          v_align="top", wrap=True, border=True))
-        ops += [Format(ref(first, c, last, c), h_align="right", wrap=False)
-                for c in NUMBER_COLS]
+        ops.append(Format(ref(first, 1, last, width), font_name=FONT, font_size=DATA_FONT,
+                          v_align="top", wrap=False, border=True))
+        ops += [Format(ref(first, c, last, c), wrap=True) for c in WRAPPED_COLS]
+        ops += [Format(ref(first, c, last, c), h_align="right") for c in NUMBER_COLS]
+        for i, line in enumerate(rows[first - 1:], start=first):
+            need = max(text_height(str(line[c - 1] or ""), WIDTHS[c - 1], DATA_FONT)
+                       for c in WRAPPED_COLS)
+            ops.append(RowHeight(i, round(max(16.0, need), 1)))
         ops.append(Format(ref(first, STATE_COL, last, STATE_COL), h_align="center", bold=True))
         for i, c in enumerate(col.copies, start=first):
             fill, font = STATE_COLOURS[c.state]
@@ -396,7 +403,9 @@ def status_sheet(col: Collection, after: str | None = None) -> SheetContent:
                 ops.append(Format(ref(i, OVERDUE_COL), fill=OVERDUE_COLOURS[0],
                                   font_color=OVERDUE_COLOURS[1], bold=True))
     ops += [View(freeze=ref(HEAD_ROW + 1, 2), zoom=90, tab_color=TAB_COLOUR),
-            AutoFilter(ref(HEAD_ROW, 1, max(last, HEAD_ROW + 1), width))]
+            AutoFilter(ref(HEAD_ROW, 1, max(last, HEAD_ROW + 1), width)),
+            PageSetup("A3", "landscape", footer=f"{STATUS_SHEET}　&P / &N",
+                      title_rows=f"{HEAD_ROW}:{HEAD_ROW}")]
     return SheetContent(STATUS_SHEET, grid_of(rows), tuple(ops), after=after)
 
 

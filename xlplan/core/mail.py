@@ -145,7 +145,7 @@ class _Writer:
         for name in unknown:
             self._once(("placeholder", label, name), finding(
                 "mail_placeholder_unknown", sheet=SETTINGS_SHEET, label=label, name=name,
-                names="、".join("{" + k + "}" for k, _ in PLACEHOLDERS)))
+                names="、".join("{" + k + "}" for k in PLACEHOLDERS)))
         return text
 
     def values(self, issue: IssueRecord, due: date | None, rows: Mapping[str, RowData]

@@ -448,16 +448,8 @@ DUE_LABEL = "提出期限"
 SENDER_LABEL = "メールの差出人"
 ADDRESS_LABEL = "メールの宛先（配布先）"
 ADDRESS_HEADER = ("メールアドレス（複数は「;」で区切る）", "説明")
-# Placeholders the templates may use ({年度} …), with what each is filled with.
-PLACEHOLDERS: tuple[tuple[str, str], ...] = (
-    ("年度", "報告年度（例：令和2年度）"),
-    ("配布先", "配布先の名前（担当課・中項目など）"),
-    ("期限", "提出期限（例：令和3年1月29日（金））"),
-    ("行数", "配布した指標の数"),
-    ("ファイル名", "配布したファイルの名前"),
-    ("配布日", "配布した日（例：令和3年1月15日（金））"),
-    ("指標一覧", "配布した指標のIDと名前（1行に1つ）"),
-)
+# Placeholders the templates may use ({年度} …); xlplan.core.mail fills them in.
+PLACEHOLDERS: tuple[str, ...] = ("年度", "配布先", "期限", "行数", "ファイル名", "配布日", "指標一覧")
 
 
 @dataclass(frozen=True, slots=True)
@@ -577,14 +569,13 @@ def loop_rows() -> list[tuple[str, object, str]]:
     """The 配布と回収 rows a writer puts on the 設定 sheet, defaults filled in:
     (label, value, help). The section title and the address table's header come first
     and last (:data:`LOOP_SECTION`, :data:`ADDRESS_LABEL`)."""
-    names = "、".join("{" + k + "}" for k, _ in PLACEHOLDERS)
+    names = "、".join("{" + k + "}" for k in PLACEHOLDERS)
     rows: list[tuple[str, object, str]] = [
-        (DUE_LABEL, None, "xlplan split で --due を省略したときの提出期限（例：2021/1/29）。"
-                          "空欄なら期限なし。回収状況シートの「期限超過」はこの日の翌日から。"),
-        (SENDER_LABEL, None, "メールの下書きの差出人（例：ict-suishin@pref.example.lg.jp）。"
-                             "空欄ならメールソフトの既定のアカウント。"),
+        (DUE_LABEL, None, UI["settings.due_help"]),
+        (SENDER_LABEL, None, UI["settings.sender_help"]),
     ]
     for t in MAIL_TEMPLATES:
-        rows.append((t.label, UI[t.default_key],
-                     f"空欄なら既定の文面。差し込める項目：{names}"))
+        text = UI[t.default_key]
+        rows.append((t.label, text, UI["settings.template_help"].format(names=names)
+                     + (UI["settings.template_long"] if "\n" in text else "")))
     return rows

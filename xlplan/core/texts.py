@@ -536,7 +536,6 @@ UI: dict[str, str] = {
     # --- split ------------------------------------------------------------------------
     "split.unassigned_issued": "「未設定」のファイルで配布",
     "split.unassigned_kept": "配布していません",
-    "split.due": "提出期限：{due}",
     "lock.stale_hint": "（処理が異常終了した場合、ロックは{minutes}分後に自動で解除されます）",
     # --- rollover -----------------------------------------------------------------------
     "rollover.where_sheet": "{sheet} {row}行目",
@@ -582,6 +581,11 @@ UI: dict[str, str] = {
     "merge.collection": "回収状況：{line}",
     "status.refreshed": "シート「{sheet}」を更新しました。保存（Ctrl+S）すると確定します。",
     "status.written": "シート「{sheet}」を更新しました：{path}",
+    "split.due": "提出期限：{due}",
+    "settings.due_help": "xlplan split で --due を省略したときの提出期限（例：2021/1/29）。空欄なら期限なし。回収状況シートの「期限超過」はこの日の翌日から。",
+    "settings.sender_help": "メールの下書きの差出人（例：ict-suishin@pref.example.lg.jp）。空欄ならメールソフトの既定のアカウント。",
+    "settings.template_help": "空欄なら既定の文面。差し込める項目：{names}",
+    "settings.template_long": "（全文はセルを選ぶと数式バーに出ます。改行は Alt+Enter）",
     "summary.collection_title": "5. 配布・回収の状況",
     "summary.collection_head": "状態\t\t件数",
     "summary.collection_issued": "配布（再配布済を除く）",

@@ -295,8 +295,7 @@ def _loop_rows(ws: Worksheet, r: int) -> None:
         v.alignment = Alignment(wrap_text=not multiline, vertical="top")
         if label == DUE_LABEL:
             v.number_format = "yyyy/m/d"
-        ws.cell(r, 3, help_ + ("（全文はセルを選ぶと数式バーに出ます。改行は Alt+Enter）"
-                               if multiline else "")).style = styles.STYLE_INPUT
+        ws.cell(r, 3, help_).style = styles.STYLE_INPUT
         ws.cell(r, 3).alignment = Alignment(wrap_text=True, vertical="top")
     r += 2
     for col, head in enumerate((ADDRESS_LABEL, *ADDRESS_HEADER), start=1):
