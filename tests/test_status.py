@@ -288,3 +288,17 @@ def test_a_master_that_sent_nothing(tmp_path: Path, capsys: pytest.CaptureFixtur
     grid = sheet_grid(master, STATUS_SHEET)
     assert grid[1][0] == UI["status.none"] and list(grid[3][:len(HEADINGS)]) == HEADINGS
     assert len([r for r in grid if any(r)]) == 4  # title, line, note, headings
+
+
+def test_a_copy_returned_unchanged_is_recorded_and_nothing_else(tmp_path: Path) -> None:
+    from tests.test_merge_common import cells, diff
+
+    master = new_master(tmp_path)
+    res = split_file(master, tmp_path / "out", by="sheet", now=T0)
+    back = edit(res.files[2].path, tmp_path / "返送" / "4-3.xlsx", {}, by="田中 五郎")
+    before = cells(master)
+    rep = merge_file(master, [back], now=T1)
+    assert rep.changes == [] and rep.saved is not None
+    assert {sheet for sheet, _ in diff(before, cells(master))} == {META_SHEET, STATUS_SHEET}
+    (r,) = [r for r in status_rows(master) if r["配布先"] == "4-3"]
+    assert (r["状態"], r["反映セル数"], r["競合数"], r["保存者"]) == ("回収済", 0, 0, "田中 五郎")

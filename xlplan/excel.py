@@ -144,10 +144,17 @@ def _merge(engine: Any, paths: Sequence[Path | str], *, dry_run: bool,
     result = merge(engine, paths, dry_run=dry_run, now=now)
     report = result.data["report"]
     text = _clip("\n".join(result.lines))  # cut in the list, never in what follows
-    status = [say("merge.collection", line=result.data["collection"].line())
-              if not result.plan.empty else ""]
-    return result, "\n".join([text, *closing_lines(report), *applied_lines(report),
-                              *filter(None, status)])
+    closing = closing_lines(report)
+    status: list[str] = []
+    if not result.plan.empty:
+        if not report.changes:  # a copy came back with nothing to take: its return is recorded
+            from xlplan.core.layout import STATUS_SHEET
+
+            nothing = say("merge.nothing")
+            closing = [say("ribbon.merge_recorded", sheet=STATUS_SHEET) if line == nothing
+                       else line for line in closing]
+        status.append(say("merge.collection", line=result.data["collection"].line()))
+    return result, "\n".join([text, *closing, *applied_lines(report), *status])
 
 
 def _status_text(result: Result) -> str:

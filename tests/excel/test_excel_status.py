@@ -190,3 +190,21 @@ def test_the_secretariat_group_and_its_vba() -> None:
     assert "CreateTextFile(listFile, True, True)" in body  # the folder in a list file
     assert 'XlplanRunPython "remind", listFile' in body
     assert "Private Const FOLDER_PICKER As Long = 4" in bas
+
+
+def test_a_return_with_nothing_to_take_is_recorded_from_the_ribbon(inputs: Loop,
+                                                                   tmp_path: Path) -> None:
+    from tests.test_merge_common import edit
+
+    back = edit(inputs.copies[KURASHI], tmp_path / "そのまま.xlsx", {}, by="山田 花子")
+    got, rep, result, _actions = ribbon_merge(inputs.master, [back], now=T1)
+    assert result.merge is not None and result.merge.changes == []
+    text = rep.alerts[-1][0]
+    assert say("merge.nothing") not in text
+    assert say("ribbon.merge_recorded", sheet=STATUS_SHEET) in text
+    cli = tmp_path / "cli.xlsx"
+    shutil.copy2(inputs.master, cli)
+    merge_file(cli, [back], now=T1)
+    exp = load_workbook(cli)
+    assert CHANGES_SHEET not in got.sheetnames and CHANGES_SHEET not in exp.sheetnames
+    assert_same_sheets(got, exp, [n for n in COMPARED if n != CHANGES_SHEET])

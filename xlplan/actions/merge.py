@@ -194,6 +194,8 @@ def plan_writes(master: Master, report: MergeReport, view: MasterView,
         plan.blocks.append(Block(META_SHEET, first, 1, grid_of(log), grid_of(before)))  # type: ignore[arg-type]
     if meta is not None and now is not None:
         plan.sheets.append(status_sheet(collection(with_planned(meta.values, log), now)))
+    if not writes:  # only a copy's return recorded: the input sheets stay as they are
+        return plan
     merged = with_cells(master, writes)
     rec = plan_recompute(merged, compute_all(merged))
     plan.extend(rec)

@@ -632,6 +632,7 @@ UI: dict[str, str] = {
     "ribbon.status": "回収状況を更新",
     "ribbon.remind": "督促メールを作成",
     "ribbon.remind_on_server": "督促メールの作成は、サーバー経由では使えません（サーバーからはこのパソコンのフォルダーに書き込めません）。Python を入れたパソコンのアドインで実行するか、事務局のパソコンで xlplan remind を使ってください。",
+    "ribbon.merge_recorded": "反映するセルはありませんでしたが、返送されたことをシート「{sheet}」に記録しました。保存（Ctrl+S）すると確定します。",
     "ribbon.remind_no_folder": "下書きを保存するフォルダーが選ばれていません。",
 }
 
