@@ -11,15 +11,17 @@ Attribute VB_Name = "XlplanRibbon"
 ' that every procedure called is in the project or a VBA/Excel built-in (the list
 ' BUILTINS in xlplan/addin/vba_check.py): add a new built-in there when you use one.
 '
-' Every button calls XlplanRun with its tag (check, recompute, render, update, merge).
-' The tag goes to Python as xlplan.excel.run('<tag>'), or, when the add-in's SERVER_URL
-' setting is filled in, to the xlwings Server endpoint <SERVER_URL>/xlplan/<tag>.
+' Every button calls XlplanRun with its tag (check, recompute, render, update, merge,
+' status, remind). The tag goes to Python as xlplan.excel.run('<tag>'), or, when the
+' add-in's SERVER_URL setting is filled in, to the xlwings Server endpoint
+' <SERVER_URL>/xlplan/<tag>.
 '
 ' merge (the secretariat's button) first lets the person choose the returned workbooks
-' (XlplanMerge). Their paths travel to Python in a list file (UTF-16, one path a line);
-' only that file's path is on the command line (--xlplan-paths=), never a chosen name,
-' and nothing of it is ever part of the Python code. Merge needs Python on this PC: the
-' server cannot read the person's files, so in server mode it only says so.
+' (XlplanMerge), remind the folder for the reminder drafts (XlplanRemind). Their paths
+' travel to Python in a list file (UTF-16, one path a line); only that file's path is
+' on the command line (--xlplan-paths=), never a chosen name, and nothing of it is ever
+' part of the Python code. Both need Python on this PC: the server cannot reach the
+' person's files and folders, so in server mode they only say so.
 '
 ' Security: every setting comes from this add-in's own sheet (ThisWorkbook), never from
 ' the workbook that is open. Python runs in isolated mode (-I): no PYTHON* environment
@@ -30,7 +32,7 @@ Attribute VB_Name = "XlplanRibbon"
 Option Explicit
 
 Private Const CONF_SHEET As String = "xlplan.conf"
-Private Const ACTIONS As String = "|check|recompute|render|update|merge|"
+Private Const ACTIONS As String = "|check|recompute|render|update|merge|status|remind|"
 Private Const WAIT_ON_RETURN As Boolean = True
 Private Const HIDDEN_WINDOW As Integer = 0
 ' The error box shows the end of Python's log (the exception is its last line): MsgBox
@@ -41,6 +43,10 @@ Private Const LOG_TAIL As Long = 600
 Private Const PROBE_HEADER As String = "X-Xlplan-Probe"
 Private Const PROBE_VERSION As Long = 1
 Private Const PROBE_LIMIT As Long = 200
+' Application.FileDialog's folder picker (msoFileDialogFolderPicker), and what Show
+' returns when the person chose one (-1): literals, so no Office library reference.
+Private Const FOLDER_PICKER As Long = 4
+Private Const DIALOG_OK As Long = -1
 
 Private Const MSG_TITLE As String = "0049 0043 0054 9032 6357"
 Private Const MSG_NO_BOOK As String = "30D6 30C3 30AF 3092 958B 3044 3066 304B 3089 5B9F 884C 3057 3066 304F 3060 3055 3044 3002"
@@ -52,6 +58,8 @@ Private Const MSG_CONF As String = "3053 306E 30D6 30C3 30AF 306B 306F 8A2D 5B9A
 Private Const MSG_MERGE_PICK As String = "53D6 308A 8FBC 3080 8FD4 9001 30D5 30A1 30A4 30EB 3092 9078 3093 3067 304F 3060 3055 3044 FF08 8907 6570 9078 3079 307E 3059 FF09"
 Private Const MSG_MERGE_FILTER As String = "0045 0078 0063 0065 006C 0020 30D6 30C3 30AF 0020 0028 002A 002E 0078 006C 0073 0078 003B 002A 002E 0078 006C 0073 006D 0029 002C 002A 002E 0078 006C 0073 0078 003B 002A 002E 0078 006C 0073 006D"
 Private Const MSG_MERGE_SERVER As String = "8FD4 9001 30D5 30A1 30A4 30EB 306E 53D6 308A 8FBC 307F 306F 3001 30B5 30FC 30D0 30FC 7D4C 7531 3067 306F 4F7F 3048 307E 305B 3093 FF08 30B5 30FC 30D0 30FC 304B 3089 306F 3053 306E 30D1 30BD 30B3 30F3 306E 30D5 30A1 30A4 30EB 3092 8AAD 3081 307E 305B 3093 FF09 3002 0050 0079 0074 0068 006F 006E 0020 3092 5165 308C 305F 30D1 30BD 30B3 30F3 306E 30A2 30C9 30A4 30F3 3067 5B9F 884C 3059 308B 304B 3001 4E8B 52D9 5C40 306E 30D1 30BD 30B3 30F3 3067 0020 0078 006C 0070 006C 0061 006E 0020 006D 0065 0072 0067 0065 0020 3092 4F7F 3063 3066 304F 3060 3055 3044 3002"
+Private Const MSG_REMIND_PICK As String = "7763 4FC3 30E1 30FC 30EB 306E 4E0B 66F8 304D 3092 4FDD 5B58 3059 308B 30D5 30A9 30EB 30C0 30FC 3092 9078 3093 3067 304F 3060 3055 3044"
+Private Const MSG_REMIND_SERVER As String = "7763 4FC3 30E1 30FC 30EB 306E 4F5C 6210 306F 3001 30B5 30FC 30D0 30FC 7D4C 7531 3067 306F 4F7F 3048 307E 305B 3093 FF08 30B5 30FC 30D0 30FC 304B 3089 306F 3053 306E 30D1 30BD 30B3 30F3 306E 30D5 30A9 30EB 30C0 30FC 306B 66F8 304D 8FBC 3081 307E 305B 3093 FF09 3002 0050 0079 0074 0068 006F 006E 0020 3092 5165 308C 305F 30D1 30BD 30B3 30F3 306E 30A2 30C9 30A4 30F3 3067 5B9F 884C 3059 308B 304B 3001 4E8B 52D9 5C40 306E 30D1 30BD 30B3 30F3 3067 0020 0078 006C 0070 006C 0061 006E 0020 0072 0065 006D 0069 006E 0064 0020 3092 4F7F 3063 3066 304F 3060 3055 3044 3002"
 
 Private savedProtection As Object ' Scripting.Dictionary: "book!sheet" -> Allow* flags
 
@@ -74,6 +82,12 @@ Public Sub XlplanRun(control As IRibbonControl)
             XlplanMerge
         Else
             MsgBox Ja(MSG_MERGE_SERVER), vbExclamation, Ja(MSG_TITLE)
+        End If
+    ElseIf action = "remind" Then
+        If url = "" Then
+            XlplanRemind
+        Else
+            MsgBox Ja(MSG_REMIND_SERVER), vbExclamation, Ja(MSG_TITLE)
         End If
     ElseIf url = "" Then
         XlplanRunPython action
@@ -99,6 +113,28 @@ Private Sub XlplanMerge()
     Next i
     listOut.Close
     XlplanRunPython "merge", listFile
+    On Error Resume Next
+    fso.DeleteFile listFile
+    On Error GoTo 0
+End Sub
+
+' ---------------------------------------------------------------- remind: choose the folder
+
+' The reminder drafts go into a folder the person picks; Python writes them there and
+' shows the folder. Its path travels like merge's files: in a list file, never as code.
+Private Sub XlplanRemind()
+    Dim dlg As Object, fso As Object, listFile As String, listOut As Object
+    Set dlg = Application.FileDialog(FOLDER_PICKER)
+    dlg.Title = Ja(MSG_REMIND_PICK)
+    dlg.AllowMultiSelect = False
+    If dlg.Show <> DIALOG_OK Then Exit Sub ' cancelled: nothing happens
+    Set fso = CreateObject("Scripting.FileSystemObject")
+    listFile = CreateObject("WScript.Shell").ExpandEnvironmentStrings("%TEMP%") & _
+               "\xlplan-remind-" & Format(Now, "yyyymmdd-hhnnss") & ".txt"
+    Set listOut = fso.CreateTextFile(listFile, True, True)
+    listOut.WriteLine CStr(dlg.SelectedItems(1))
+    listOut.Close
+    XlplanRunPython "remind", listFile
     On Error Resume Next
     fso.DeleteFile listFile
     On Error GoTo 0

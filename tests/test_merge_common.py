@@ -173,9 +173,10 @@ def issued(folder: Path) -> tuple[Path, dict[str, Path]]:
 
 def changed_outside(before: CellMap, after: CellMap, allowed: Iterable[tuple[str, str]],
                     computed: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[object, object]]:
-    """Cells that changed other than ``allowed``, computed cells, 変更履歴 and _xlplan."""
-    from xlplan.core.layout import CHANGES_SHEET, META_SHEET
+    """Cells that changed other than ``allowed``, computed cells, 変更履歴, _xlplan and the
+    回収状況 sheet rebuilt from it."""
+    from xlplan.core.layout import CHANGES_SHEET, META_SHEET, STATUS_SHEET
 
     ok = set(allowed) | computed
     return {k: v for k, v in diff(before, after).items()
-            if k not in ok and k[0] not in (CHANGES_SHEET, META_SHEET)}
+            if k not in ok and k[0] not in (CHANGES_SHEET, META_SHEET, STATUS_SHEET)}

@@ -11,7 +11,13 @@ from tests.helpers import master_of, template_version_of
 from tests.test_merge_common import T0, cells, diff, edit_master, layout_of, new_master, row_of
 from xlplan.cli import main
 from xlplan.core import merge as core
-from xlplan.core.layout import INPUT_SHEET, META_SHEET, SETTINGS_SHEET, TEMPLATE_VERSION
+from xlplan.core.layout import (
+    INPUT_SHEET,
+    META_SHEET,
+    SETTINGS_SHEET,
+    STATUS_SHEET,
+    TEMPLATE_VERSION,
+)
 from xlplan.core.texts import Refusal as BookError
 from xlplan.engines.copies import COPY_SHEETS
 from xlplan.engines.xlsx import XlsxEngine, lock_file
@@ -144,7 +150,8 @@ def test_split_writes_only_the_issue_record_into_the_master(tmp_path: Path) -> N
     before = cells(master)
     res = split_master(master, tmp_path / "out", by="sheet", now=T0)
     changed = diff(before, cells(master))
-    assert changed and {sheet for sheet, _ in changed} == {META_SHEET}
+    # The issue record, and the 回収状況 sheet rebuilt from it (issue 12).
+    assert changed and {sheet for sheet, _ in changed} == {META_SHEET, STATUS_SHEET}
     assert res.backup is not None and res.backup.read_bytes() != master.read_bytes()
     assert cells(res.backup) == before
     log = core.issue_log(list(load_workbook(master)[META_SHEET].iter_rows(values_only=True)))

@@ -222,23 +222,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_split(args: argparse.Namespace) -> int:
-    from xlplan.core.texts import GROUP_WORDS
+    from xlplan.core.texts import GROUP_WORDS, say
     from xlplan.files import split_file
 
     res = split_file(args.master, args.out, by=args.by, include_unassigned=args.unassigned,
-                     force=args.force)
+                     force=args.force, due=args.due, mail_dir=args.mail)
     _print_findings(res.findings)
     print(f"{say('cli.split_done', by=GROUP_WORDS[res.by], count=len(res.files))} / "
           f"wrote {len(res.files)} copies by {res.by} (issue time {res.issued_at}):")
     for issued in res.files:
         print(f"  {issued.path}  {say('cli.rows', count=len(issued.row_ids))}  "
               f"({', '.join(issued.row_ids)})")
+    if res.due is not None:
+        print(say("split.due", due=res.due.isoformat()) + f" / deadline: {res.due.isoformat()}")
     if res.unassigned:
         print(f"{say('cli.split_unassigned', by=GROUP_WORDS[res.by])} / rows not issued (no {res.by}): "
               f"{len(res.unassigned)}")
     print(f"{say('cli.split_recorded')} / recorded the issue in the master: {res.master}")
     if res.backup:
         print(f"{say('cli.backup')} / backup: {res.backup}")
+    if res.collection is not None:
+        print(say("merge.collection", line=res.collection.line()))
+    if args.mail is not None:
+        print(say("mail.written", count=len(res.drafts), folder=Path(args.mail)) +
+              f" / wrote {len(res.drafts)} unsent mail drafts")
     return 0
 
 
@@ -268,7 +275,65 @@ def cmd_merge(args: argparse.Namespace) -> int:
     print(merge_summary_ja(rep))
     for f in rep.files:
         print(f"  {f.name}: {f.summary_en()}")
+    if rep.saved and rep.collection is not None:
+        from xlplan.core.texts import say
+
+        print(say("merge.collection", line=rep.collection.line()))
     return 0 if rep.ok else 1
+
+
+def _as_of(text: str | None) -> Any:
+    """--as-of DATE: judge deadlines as on that day (the end of it); default: now."""
+    if text is None:
+        return None
+    from datetime import datetime, time
+
+    from xlplan.core.settings_grid import parse_day
+    from xlplan.core.texts import refuse
+
+    day = parse_day(text)
+    if day is None:
+        raise refuse("date_invalid", None, value=text)
+    return datetime.combine(day, time(23, 59, 59))
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from xlplan.core.layout import STATUS_SHEET
+    from xlplan.core.texts import say
+    from xlplan.files import status_file
+
+    out = status_file(args.master, write=args.write, now=_as_of(args.as_of))
+    col = out.data["collection"]
+    if args.json:
+        _dump(col.as_json())
+    else:
+        for line in col.lines():
+            print(line)
+        print(f"issued {col.issued}, returned {col.returned}, outstanding {col.outstanding}, "
+              f"overdue {col.overdue}")
+        if out.saved:
+            print(say("status.written", sheet=STATUS_SHEET, path=out.path) +
+                  " / wrote the collection sheet")
+            if out.backup:
+                print(f"バックアップ / backup: {out.backup}")
+    return 1 if col.overdue else 0
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    from xlplan.core.texts import say
+    from xlplan.files import remind_file
+
+    out = remind_file(args.master, args.mail, overdue_only=args.overdue, now=_as_of(args.as_of))
+    _print_findings(out.findings)
+    for line in out.result.lines:
+        print(line)
+    written = out.data["written"]
+    if written:
+        print(say("remind.written", count=len(written), folder=Path(args.mail)) +
+              f" / wrote {len(written)} unsent reminder drafts")
+        for path in written:
+            print(f"  {path}")
+    return 0
 
 
 def cmd_rollover(args: argparse.Namespace) -> int:
@@ -460,6 +525,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also issue rows with a blank group column, as one copy named 未設定")
     s.add_argument("--force", action="store_true",
                    help="replace copies of the same names in the folder (backed up first)")
+    s.add_argument("--due", metavar="DATE",
+                   help="the deadline for returning the copies, e.g. 2021-01-29 "
+                        "(default: 設定's 提出期限, or none)")
+    s.add_argument("--mail", metavar="DIR",
+                   help="also write one unsent mail draft (.eml, the copy attached) per copy here")
     s.set_defaults(func=cmd_split)
 
     m = sub.add_parser("merge", help="take returned copies back into the master (three-way)")
@@ -470,6 +540,24 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--force", action="store_true", help="replace an existing --report file")
     m.add_argument("-v", "--verbose", action="store_true", help="list every applied cell")
     m.set_defaults(func=cmd_merge)
+
+    st = sub.add_parser("status", help="which copies came back, which are out and overdue "
+                                       "(exit 1 when any is overdue)")
+    st.add_argument("master")
+    st.add_argument("--json", action="store_true", help="print one JSON object")
+    st.add_argument("--write", action="store_true",
+                    help="also rebuild the master's 回収状況 sheet (backup + atomic replace)")
+    st.add_argument("--as-of", metavar="DATE",
+                    help="judge the deadlines as on this day (default: now), e.g. 2021-02-01")
+    st.set_defaults(func=cmd_status)
+
+    rm = sub.add_parser("remind", help="write unsent reminder drafts (.eml) for the copies still out")
+    rm.add_argument("master")
+    rm.add_argument("--mail", metavar="DIR", required=True, help="folder for the drafts")
+    rm.add_argument("--overdue", action="store_true", help="only the copies past their deadline")
+    rm.add_argument("--as-of", metavar="DATE",
+                    help="judge the deadlines as on this day (default: now)")
+    rm.set_defaults(func=cmd_remind)
 
     ro = sub.add_parser("rollover", help="create next year's master from this year's")
     ro.add_argument("master")

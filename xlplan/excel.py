@@ -20,10 +20,15 @@ update     すべて更新      recompute, then check, then render
 merge      返送ファイルを  ``xlplan merge FILE RETURNED...`` on the open master (the
            取り込み        secretariat's button; the workbooks come from the add-in's
                            file dialog, see :func:`paths_from_argv`)
+status     回収状況を更新  ``xlplan status FILE --write`` on the open master: the
+                           回収状況 sheet rebuilt from the issue and return record
+remind     督促メールを    ``xlplan remind FILE --mail DIR``: reminder drafts for the
+           作成            copies still out, into the folder chosen in the add-in's
+                           folder dialog, which is then shown
 =========  ==============  ===========================================================
 
-``merge`` needs the secretariat's own files, so it runs only where Python runs on that
-PC (the desktop add-in): the server cannot read them and says so.
+``merge`` and ``remind`` need the secretariat's own folders, so they run only where
+Python runs on that PC (the desktop add-in): the server cannot reach them and says so.
 
 Importing this module loads neither openpyxl nor pandas (only merge reads other files).
 """
@@ -42,13 +47,15 @@ from xlplan.actions.base import Result
 from xlplan.core.findings import Level
 from xlplan.core.texts import Refusal, say
 
-ACTION_KEYS = ("check", "recompute", "render", "update", "merge")
+ACTION_KEYS = ("check", "recompute", "render", "update", "merge", "status", "remind")
 # Button tag → the label on the ribbon (and in messages). The ribbon XML and the server's
 # routes are checked against this table by the tests.
 ACTIONS: dict[str, str] = {a: say("ribbon." + a) for a in ACTION_KEYS}
 TAB_LABEL = say("ribbon.tab")
 # The actions that need nothing but the open workbook (what the server can run).
-BOOK_ACTIONS: tuple[str, ...] = ("check", "recompute", "render", "update")
+BOOK_ACTIONS: tuple[str, ...] = ("check", "recompute", "render", "update", "status")
+# The actions that take paths chosen in the add-in's dialogs (--xlplan-paths=).
+PATH_ACTIONS: tuple[str, ...] = ("merge", "remind")
 # How the add-in hands the chosen files to Python: the path of a list file (UTF-16 with a
 # byte-order mark, as VBA's FileSystemObject writes it; or UTF-8), one workbook a line.
 PATHS_ARG = "--xlplan-paths="
@@ -83,11 +90,15 @@ class Outcome:
         return self.result.data.get("report") if self.result else None
 
 
-def _book_action(action: str) -> Callable[[Any], Result]:
+def _book_action(action: str, now: datetime | None = None) -> Callable[[Any], Result]:
     from xlplan.actions.check import check
     from xlplan.actions.recompute import recompute
     from xlplan.actions.render import render, update
 
+    if action == "status":
+        from xlplan.actions.status import status
+
+        return lambda engine: status(engine, now=now)
     return {"check": check, "recompute": recompute, "render": render, "update": update}[action]
 
 
@@ -135,7 +146,39 @@ def _merge(engine: Any, paths: Sequence[Path | str], *, dry_run: bool,
     result = merge(engine, paths, dry_run=dry_run, now=now)
     report = result.data["report"]
     text = _clip("\n".join(result.lines))  # cut in the list, never in what follows
-    return result, "\n".join([text, *closing_lines(report), *applied_lines(report)])
+    closing = closing_lines(report)
+    status: list[str] = []
+    if not result.plan.empty:
+        if not report.changes:  # a copy came back with nothing to take: its return is recorded
+            from xlplan.core.layout import STATUS_SHEET
+
+            nothing = say("merge.nothing")
+            closing = [say("ribbon.merge_recorded", sheet=STATUS_SHEET) if line == nothing
+                       else line for line in closing]
+        status.append(say("merge.collection", line=result.data["collection"].line()))
+    return result, "\n".join([text, *closing, *applied_lines(report), *status])
+
+
+def _status_text(result: Result) -> str:
+    from xlplan.core.layout import STATUS_SHEET
+
+    return "\n".join([_clip(result.message), say("status.refreshed", sheet=STATUS_SHEET)])
+
+
+def _remind(engine: Any, folder: Path, *, now: datetime | None) -> tuple[Result, str]:
+    """督促メールを作成: the drafts into ``folder``, which is then shown (on Windows)."""
+    from xlplan.actions.status import remind
+    from xlplan.engines.drafts import open_folder, write_drafts
+
+    result = remind(engine, now=now)
+    written = write_drafts(folder, result.data["drafts"])
+    result.data["written"] = written
+    lines = list(result.lines)
+    lines += [f"[{f.level.ja}] {f.message}" for f in result.findings]
+    if written:
+        lines.append(say("remind.written", count=len(written), folder=folder))
+        result.data["opened"] = open_folder(folder)
+    return result, _clip("\n".join(lines))
 
 
 # --- running -----------------------------------------------------------------------------
@@ -185,9 +228,10 @@ def run(action: str, book: Any = None, paths: Sequence[Path | str] | None = None
     only the message. ``probe`` is the add-in's description of the workbook (the server
     receives it with the request; the desktop engine asks the add-in itself).
 
-    ``paths``, ``dry_run`` and ``now`` are for ``merge`` only: the returned workbooks
-    (default: the ones chosen in the add-in's file dialog), plan without writing, and
-    the time recorded in 変更履歴 (default: now).
+    ``paths`` and ``dry_run`` are for ``merge`` (the returned workbooks, default: the ones
+    chosen in the add-in's file dialog; plan without writing) and ``remind`` (the folder
+    for the drafts, default: the one chosen in the add-in's folder dialog). ``now`` is
+    the time merge records and status and remind judge deadlines by (default: now).
     """
     if action not in ACTIONS:
         text = say("ribbon.unknown_action", action=action, known=", ".join(ACTIONS))
@@ -203,10 +247,10 @@ def run(action: str, book: Any = None, paths: Sequence[Path | str] | None = None
     from xlplan.engines.excel import ExcelEngine
 
     remote = is_remote(book)
-    if action == "merge" and paths is None:
+    if action in PATH_ACTIONS and paths is None:
         if remote:
             # The server: the files are on the secretariat's PC, out of its reach.
-            text = say("ribbon.merge_on_server")
+            text = say(f"ribbon.{action}_on_server")
             _tell(book, action, text, critical=True)
             return Outcome(action, False, text)
         try:
@@ -215,8 +259,8 @@ def run(action: str, book: Any = None, paths: Sequence[Path | str] | None = None
             text = say("ribbon.merge_list_unreadable", detail=f"{type(e).__name__}: {e}")
             _tell(book, action, text, critical=True)
             return Outcome(action, False, text)
-    if action == "merge" and not paths:
-        text = say("ribbon.merge_no_files")
+    if action in PATH_ACTIONS and not paths:
+        text = say("ribbon.merge_no_files" if action == "merge" else "ribbon.remind_no_folder")
         _tell(book, action, text)
         return Outcome(action, False, text)
     wrote = False
@@ -224,6 +268,11 @@ def run(action: str, book: Any = None, paths: Sequence[Path | str] | None = None
         engine = ExcelEngine(book, probe)
         if action == "merge":
             result, text = _merge(engine, paths or [], dry_run=dry_run, now=now)
+        elif action == "remind":
+            result, text = _remind(engine, Path((paths or [""])[0]), now=now)
+        elif action == "status":
+            result = _book_action(action, now)(engine)
+            text = _status_text(result)
         else:
             result = _book_action(action)(engine)
             text = result.message
@@ -239,6 +288,8 @@ def run(action: str, book: Any = None, paths: Sequence[Path | str] | None = None
     report = result.data.get("report")
     if report is not None:  # conflicts, unreadable files or errors: look at the list
         critical = not report.ok
+    elif action in ("status", "remind"):  # overdue copies: someone must be reminded
+        critical = bool(result.data["collection"].overdue)
     else:
         critical = action != "recompute" and any(f.level is Level.ERROR for f in result.findings)
     _tell(book, action, text, critical=critical)
@@ -269,10 +320,21 @@ def xl_merge(book: Any = None, paths: Sequence[Path | str] | None = None, *,
     return run("merge", book, paths, dry_run=dry_run, now=now)
 
 
+def xl_status(book: Any = None, *, now: datetime | None = None) -> Outcome:
+    return run("status", book, now=now)
+
+
+def xl_remind(book: Any = None, folder: Path | str | None = None, *,
+              now: datetime | None = None) -> Outcome:
+    return run("remind", book, None if folder is None else [folder], now=now)
+
+
 ENTRY_POINTS: dict[str, Callable[[Any], Outcome]] = {
     "check": xl_check,
     "recompute": xl_recompute,
     "render": xl_render,
     "update": xl_update,
     "merge": xl_merge,
+    "status": xl_status,
+    "remind": xl_remind,
 }

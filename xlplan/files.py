@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from xlplan.actions import recompute as recompute_action
 from xlplan.actions import render as render_action
 from xlplan.actions import rollover as rollover_action
 from xlplan.actions import split as split_action
+from xlplan.actions import status as status_action
 from xlplan.actions.base import Result, with_file
 from xlplan.core.findings import Finding
 from xlplan.core.report import REPORT_NAMES
@@ -114,6 +115,7 @@ def merge_file(master: Path | str, returned: Sequence[Path | str], *, dry_run: b
     outcome = _run(master, lambda e: merge_action.merge(e, returned, dry_run=dry_run, now=now,
                                                         progress=progress), write=not dry_run)
     report: MergeReport = outcome.data["report"]
+    report.collection = outcome.data.get("collection")
     if outcome.saved:
         report.saved, report.backup = outcome.path, outcome.backup
     if report_path is not None:
@@ -127,19 +129,32 @@ def merge_file(master: Path | str, returned: Sequence[Path | str], *, dry_run: b
 
 def split_file(master: Path | str, out_dir: Path | str, *, by: str = "owner",
                include_unassigned: bool = False, now: datetime | None = None,
-               force: bool = False) -> split_action.SplitResult:
-    """Record the issue in the master (backed up, atomic), then write each copy."""
+               force: bool = False, due: date | str | None = None,
+               mail_dir: Path | str | None = None) -> split_action.SplitResult:
+    """Record the issue in the master (backed up, atomic; its 回収状況 sheet updated), then
+    write each copy, and with ``mail_dir`` one mail draft per copy with the copy attached."""
     from xlplan.engines.copies import write_copy
 
     master = Path(master)
     out = Path(out_dir)
+    if mail_dir is not None:
+        from xlplan.engines.drafts import prepare_folder
+
+        prepare_folder(mail_dir)
     data = master.read_bytes()
     check_writable(master)
     with MasterLock(master):
         engine = XlsxEngine(master)
         result = split_action.split(engine, out, by=by, include_unassigned=include_unassigned,
-                                    now=now)
+                                    now=now, due=due)
         res: split_action.SplitResult = result.data["split"]
+        drafts: list[Any] = []
+        if mail_dir is not None:  # decided before anything is written
+            from xlplan.core.mail import issue_drafts
+
+            drafts, found = issue_drafts([f.record for f in res.files if f.record is not None],
+                                         res.rows, res.loop, res.fiscal_year)
+            res.findings += found
         out.mkdir(parents=True, exist_ok=True)
         for f in res.files:
             check_output(f.path, [master], force=force)
@@ -149,8 +164,33 @@ def split_file(master: Path | str, out_dir: Path | str, *, by: str = "owner",
     for f in res.files:
         assert f.stamp is not None
         write_copy(data, set(f.row_ids), f.stamp, f.path)
+    if mail_dir is not None:
+        from xlplan.engines.drafts import write_drafts
+
+        by_name = {f.path.name: f.path for f in res.files}
+        res.drafts = write_drafts(mail_dir, drafts, lambda name: by_name[name].read_bytes())
     res.findings = with_file(res.findings, master.name)
     return res
+
+
+def status_file(path: Path | str, *, write: bool = False, now: datetime | None = None
+                ) -> Outcome:
+    """回収状況 of a master: read only, or (``write``) its 回収状況 sheet rebuilt and saved."""
+    return _run(path, lambda e: status_action.status(e, now=now), write=write,
+                always_save=write)
+
+
+def remind_file(path: Path | str, mail_dir: Path | str, *, now: datetime | None = None,
+                overdue_only: bool = False) -> Outcome:
+    """Reminder drafts for the copies still out, written into ``mail_dir``; the master is
+    only read."""
+    from xlplan.engines.drafts import prepare_folder, write_drafts
+
+    prepare_folder(mail_dir)
+    outcome = _run(path, lambda e: status_action.remind(e, now=now, overdue_only=overdue_only),
+                   write=False)
+    outcome.result.data["written"] = write_drafts(mail_dir, outcome.result.data["drafts"])
+    return outcome
 
 
 @dataclass

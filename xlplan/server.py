@@ -11,8 +11,10 @@ and returns ``book.json()``: the list of actions the client replays in Excel.
 * Nothing in the payload is run: the action comes from the URL and must be one of
   :data:`xlplan.excel.ACTIONS`; the payload is data (cell values, names, tables).
   Settings sheets in it (``*.conf``) are never read.
-* ``merge`` (返送ファイルを取り込み) reads the secretariat's own files, which a server
-  cannot reach: it answers with a message saying so (desktop add-in or ``xlplan merge``).
+* ``merge`` (返送ファイルを取り込み) reads the secretariat's own files and ``remind``
+  (督促メールを作成) writes into a folder of theirs, which a server cannot reach: both
+  answer with a message saying so (desktop add-in, or ``xlplan merge`` / ``xlplan
+  remind``). ``status`` (回収状況を更新) needs only the workbook and runs here too.
 * A client of another xlwings version is refused with HTTP 400 and a message in
   Japanese and English, which the VBA client shows as it is.
 * xlwings' remote engine keeps module-level state (the active book, a range cache), so

@@ -69,4 +69,7 @@ def test_calls_do_not_grow_with_rows(books: dict[str, tuple[Path, dict[str, Any]
     # The same kinds of action for both sizes, and the small one's replay as in Excel.
     replay(load_workbook(small_path), actions_s)
     big_rows = max(a["row_count"] or 0 for a in actions_b)
-    assert big_rows > 1000  # one block carries a whole sheet's rows
+    if action == "status":  # reads the record in _xlplan, writes only the 回収状況 sheet
+        assert big_rows == max(a["row_count"] or 0 for a in actions_s)
+    else:
+        assert big_rows > 1000  # one block carries a whole sheet's rows

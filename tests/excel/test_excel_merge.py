@@ -350,7 +350,8 @@ def test_the_button_is_in_the_secretariat_group() -> None:
     groups = ET.parse(RIBBON_XML).getroot().findall(".//c:group", ns)
     secretariat = [g for g in groups if g.get("label") == "事務局"]
     assert len(secretariat) == 1
-    (button,) = secretariat[0].findall("c:button", ns)
+    # Issue 12 added 回収状況を更新 and 督促メールを作成 after it (tests/excel/test_excel_status.py).
+    button = secretariat[0].findall("c:button", ns)[0]
     assert button.get("tag") == "merge" and button.get("label") == excel.ACTIONS["merge"]
     assert button.get("imageMso") and button.get("onAction") == "XlplanRibbon.XlplanRun"
     assert all(b.get("tag") != "merge" for g in groups if g is not secretariat[0]

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from xlplan.actions.base import Result, Results, compute_all, read_master
 from xlplan.core.checks import check_rows
+from xlplan.core.collection import collection, with_collection
 from xlplan.core.colours import role_colours
 from xlplan.core.findings import Finding, Level
 from xlplan.core.layout import CHECK_SHEET, FONT_UI, META_SHEET
@@ -83,7 +85,10 @@ def report_layouts(master: Master, rows: Sequence[RowData], results: Results) ->
     items: dict[str, list[tuple[RowData, object]]] = {}
     for r in rows:
         items.setdefault(r.sheet, []).append((r, results[(r.sheet, r.row)]))
-    return build_all(items, master.settings)  # type: ignore[arg-type]
+    reports = build_all(items, master.settings)  # type: ignore[arg-type]
+    # 集計 also counts the copies sent out and returned (issue 12), from _xlplan, no clock.
+    col = collection(master.grid(META_SHEET), None)
+    return replace(reports, summary_sheet=with_collection(reports.summary_sheet, col))
 
 
 def report_check(engine: Engine, master: Master, reports: Callable[[], Reports]) -> list[Finding]:

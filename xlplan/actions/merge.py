@@ -18,6 +18,7 @@ from pathlib import Path
 from xlplan.actions.base import Result, compute_all, read_master
 from xlplan.actions.recompute import plan_recompute
 from xlplan.core import merge as core
+from xlplan.core.collection import ReturnRecord, collection, new_returns, status_sheet, with_planned
 from xlplan.core.layout import CHANGES_SHEET, META_SHEET, columns_for
 from xlplan.core.logs import CHANGES
 from xlplan.core.master import Master, refuse_blocking, require_ids
@@ -173,19 +174,28 @@ def with_cells(master: Master, writes: Sequence[tuple[str, str, object]]) -> Mas
     return replace(master, reads=reads, inputs=inputs)
 
 
-def plan_writes(master: Master, report: MergeReport, view: MasterView) -> Plan:
-    """Everything the merge writes into the master, decided before the first write."""
+def plan_writes(master: Master, report: MergeReport, view: MasterView,
+                returns: Sequence[ReturnRecord] = (), now: datetime | None = None) -> Plan:
+    """Everything the merge writes into the master, decided before the first write: the
+    cells taken, 変更履歴, the ``_xlplan`` rows (files merged, copies returned), the
+    回収状況 sheet rebuilt from them, and the computed columns of the merged rows."""
     plan = Plan()
     writes = report.cell_writes()
     plan.extend(plan_cells(master, writes, staff_columns(master)))
     plan.extend(CHANGES.append(master.reads.get(CHANGES_SHEET), history_records(report, view)))
     meta = master.reads.get(META_SHEET)
-    log = merge_log_rows(report)
+    log: list[list[object]] = [*merge_log_rows(report)]
+    log += [list[object](r.as_row()) for r in returns]
     if meta is not None and log:
         first = append_row(meta.values)
         width = max(len(r) for r in log)
+        log = [[*r, *[None] * (width - len(r))] for r in log]
         before = [[meta.at(first + i, c) for c in range(1, width + 1)] for i in range(len(log))]
         plan.blocks.append(Block(META_SHEET, first, 1, grid_of(log), grid_of(before)))  # type: ignore[arg-type]
+    if meta is not None and now is not None:
+        plan.sheets.append(status_sheet(collection(with_planned(meta.values, log), now)))
+    if not writes:  # only a copy's return recorded: the input sheets stay as they are
+        return plan
     merged = with_cells(master, writes)
     rec = plan_recompute(merged, compute_all(merged))
     plan.extend(rec)
@@ -200,15 +210,21 @@ def merge(engine: Engine, returned: Sequence[Path | str], *, dry_run: bool = Fal
     master = read_master(engine, (CHANGES_SHEET,))
     require_ids(master)
     view = view_of(master, engine)
-    at = (now or datetime.now()).replace(microsecond=0).isoformat(sep=" ", timespec="seconds")
+    clock = (now or datetime.now()).replace(microsecond=0)
+    at = clock.isoformat(sep=" ", timespec="seconds")
     report = plan_returns(view, returned, dry_run=dry_run, at=at, progress=progress)
+    meta = master.grid(META_SHEET)
+    returns = new_returns(report, meta)
     plan = Plan()
-    if report.changes and not dry_run:
-        refuse_blocking(master)
-        plan = plan_writes(master, report, view)
+    if (report.changes or returns) and not dry_run:
+        if report.changes:
+            refuse_blocking(master)
+        plan = plan_writes(master, report, view, returns, clock)
+    col = collection(with_planned(meta, [r.as_row() for r in returns] if not dry_run else []),
+                     clock)
     findings = [*report.master_findings, *(x for f in report.files for x in f.findings)]
-    return Result("merge", plan, findings, summary_lines(report), {"report": report,
-                                                                   "master": master})
+    return Result("merge", plan, findings, summary_lines(report),
+                  {"report": report, "master": master, "returns": returns, "collection": col})
 
 
 def applied_lines(report: MergeReport) -> list[str]:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
+from xlplan.core.lexicon import LEXICON
 from xlplan.core.settings import Direction, Settings
 
 TEMPLATE_VERSION = "xlplan-template-1"
@@ -55,6 +57,7 @@ CHANGES_SHEET = "変更履歴"
 HISTORY_SHEET = "過去実績"
 TARGETS_SHEET = "目標変更履歴"
 META_SHEET = "_xlplan"  # hidden: template version and issue stamps
+STATUS_SHEET = "回収状況"  # who has returned what: rebuilt from _xlplan (issue 12)
 
 TITLE = {
     "4-1": "資料４－１　波及効果の高いプロジェクト",
@@ -170,14 +173,15 @@ def column(sheet: str, key: str) -> Column:
     raise KeyError(f"{sheet}: no column {key!r}")
 
 
-def era_year(year: int) -> str:
-    """Western year → Japanese era year: 2019 → 令和元年, 2020 → 令和2年, 2018 → 平成30年."""
-    if year >= 2019:
-        n = year - 2018
-        return "令和元年" if n == 1 else f"令和{n}年"
-    if year >= 1989:
-        n = year - 1988
-        return "平成元年" if n == 1 else f"平成{n}年"
+def era_year(year: int, day: date | None = None) -> str:
+    """Western year → Japanese era year, with the lexicon's eras: 2019 → 令和元年,
+    2020 → 令和2年, 2018 → 平成30年. A year is named by the era that begins in it; with
+    ``day`` (a date in that year), by the era of that day: 2019-04-30 → 平成31年."""
+    for name, _abbr, first in LEXICON.ERAS:
+        began = (first, *LEXICON.ERA_FIRST_DAYS.get(name, (1, 1)))
+        if (year, day.month, day.day) >= began if day is not None else year >= first:
+            n = year - first + 1
+            return f"{name}{LEXICON.FIRST_YEAR if n == 1 else n}年"
     return f"{year}年"
 
 

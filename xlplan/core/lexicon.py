@@ -31,6 +31,10 @@ class Lexicon:
         ("昭和", "S", 1926),
     )
     FIRST_YEAR: ClassVar[str] = "元"  # 令和元年, R元.12
+    # (month, day) each era began in its 元年: 令和 on 2019-05-01 (2019-04-30 is 平成31年).
+    ERA_FIRST_DAYS: ClassVar[dict[str, tuple[int, int]]] = {
+        "令和": (5, 1), "平成": (1, 8), "昭和": (12, 25),
+    }
     FISCAL_YEAR_START_MONTH: ClassVar[int] = 4  # 令和2年度 = April 2020 – March 2021
     # Words that may follow a date in an as-of note and carry no meaning of their own
     # for the period (令和2年12月末現在, H30実績, 令和元年4月1日時点).

@@ -138,6 +138,7 @@ class Stamp:
 MASTER_ID = "master_id"
 ISSUE_LOG = "issue"  # master: one row per issued copy
 MERGE_LOG = "merged"  # master: one row per merged file (name, sha256, time)
+RETURN_LOG = "returned"  # master: one row per returned copy taken in (xlplan.core.collection)
 ROLLED_FROM = "rolled_from"  # master: the master this one was rolled over from
 STAMP_PREFIX = "stamp."
 STAMP_ROW = "stamp.row"
@@ -204,19 +205,20 @@ class IssueRecord:
     group: str
     file: str
     row_ids: tuple[str, ...]
+    due: str = ""  # the deadline, YYYY-MM-DD ("" when none); issue 12
 
     def as_row(self) -> list[str]:
         return [ISSUE_LOG, self.issue_id, self.issued_at, self.group_by, self.group, self.file,
-                ",".join(self.row_ids)]
+                ",".join(self.row_ids), self.due]
 
 
 def issue_log(grid: Sequence[Sequence[object]]) -> list[IssueRecord]:
     out = []
     for line in grid:
         if meta_label(line) == ISSUE_LOG:
-            c = [("" if v is None else str(v)) for v in line] + [""] * 7
+            c = [("" if v is None else str(v)) for v in line] + [""] * 8
             out.append(IssueRecord(c[1], c[2], c[3], c[4], c[5],
-                                   tuple(i for i in c[6].split(",") if i)))
+                                   tuple(i for i in c[6].split(",") if i), c[7].strip()))
     return out
 
 

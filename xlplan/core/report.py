@@ -755,11 +755,14 @@ def fingerprint(grid: Iterable[Iterable[object]]) -> str:
 
 
 def norm_value(v: object) -> object:
-    """A cell value as compared: '' is empty, 3.0 is 3, dates as ISO text."""
+    """A cell value as compared: '' is empty, 3.0 is 3, dates as ISO text; numbers to
+    Excel's 15 significant digits (6/17 is written 0.352941176470588…3, not …826)."""
     if v is None or v == "":
         return None
     if isinstance(v, bool):
         return str(v)
+    if isinstance(v, float) and math.isfinite(v):
+        v = float(f"{v:.15g}")
     if isinstance(v, float) and v.is_integer():
         return int(v)
     if isinstance(v, int | float):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xlplan.core import merge as core
 from xlplan.core.compute import cell_text
@@ -22,6 +22,9 @@ from xlplan.core.logs import CHANGES
 from xlplan.core.merge import CellChange, Conflict, MergePlan, Stamp
 from xlplan.core.model import RowData
 from xlplan.core.texts import finding, say
+
+if TYPE_CHECKING:
+    from xlplan.core.collection import Collection
 
 UNKNOWN_SAVER = say("merge.unknown_saver")
 
@@ -99,6 +102,7 @@ class MergeReport:
     backup: Path | None = None
     recomputed_cells: int = 0
     report_path: Path | None = None
+    collection: Collection | None = None  # 回収状況 after the merge
 
     @property
     def changes(self) -> list[CellChange]:
@@ -171,6 +175,10 @@ def plan_file(fr: FileReport, got: Returned, view: MasterView, rows: Mapping[str
         fr.findings.append(_file(rp, "merge_seen_before", when=view.merged_before[got.sha256]))
     if got.version != TEMPLATE_VERSION:
         fr.status = Status.REFUSED
+        if got.stamp is not None and got.stamp.master_id == view.master_id:
+            # Nothing is taken, but the copy is known: 回収状況 shows it came back (取込せず).
+            fr.group, fr.issue_id = got.stamp.group, got.stamp.issue_id
+            fr.issued_at = got.stamp.issued_at
         fr.findings.append(_file(rp, "merge_template_version", found=got.version or say("word.none"),
                                  expected=TEMPLATE_VERSION))
         return None

@@ -35,6 +35,7 @@ from xlplan.core.layout import (
     HISTORY_SHEET,
     META_SHEET,
     SETTINGS_SHEET,
+    STATUS_SHEET,
     TARGETS_SHEET,
     columns_for,
     fiscal_year_words,
@@ -46,10 +47,12 @@ from xlplan.core.model import RowData
 from xlplan.core.plan import Block, Plan, SheetContent, grid_of
 from xlplan.core.settings import Settings
 from xlplan.core.settings_grid import (
+    DUE_LABEL,
     HEADINGS_LABEL,
     LABEL_COL,
     SETTING_ITEMS,
     VALUE_COL,
+    parse_day,
     setting_value,
 )
 from xlplan.core.texts import finding, refuse, say
@@ -294,6 +297,11 @@ def new_settings(master: Master, to_year: int) -> tuple[Settings, Plan]:
         if item.field in ("fiscal_year", "report_date") and item.label in rows:
             plan.blocks.append(Block(SETTINGS_SHEET, rows[item.label], VALUE_COL,
                                      ((setting_value(new, item.field),),)))
+    if DUE_LABEL in rows:  # next year's deadline: the same day, as 報告日 moves (issue 12)
+        due = parse_day(_value_at(grid, rows[DUE_LABEL]))
+        if due is not None:
+            plan.blocks.append(Block(SETTINGS_SHEET, rows[DUE_LABEL], VALUE_COL,
+                                     ((due + relativedelta(years=years),),)))
     if HEADINGS_LABEL in rows:
         from xlplan.core.layout import layout_headings
 
@@ -301,6 +309,11 @@ def new_settings(master: Master, to_year: int) -> tuple[Settings, Plan]:
         heads = layout_headings(new)
         plan.blocks.append(Block(SETTINGS_SHEET, first, 1, tuple((h,) for h in heads)))
     return new, plan
+
+
+def _value_at(grid: Sequence[Sequence[object]], row: int) -> object:
+    line = grid[row - 1]
+    return line[VALUE_COL - 1] if len(line) >= VALUE_COL else None
 
 
 def retitle(master: Master, settings: Settings) -> Plan:
@@ -318,7 +331,7 @@ def new_identity(master: Master, new_id: str, source: str, at: str) -> Plan:
     """``_xlplan`` without last year's identity, issues and merges, with a new ID and a
     record of where this master came from."""
     meta = master.reads[META_SHEET]
-    drop = (core.MASTER_ID, core.ISSUE_LOG, core.MERGE_LOG, core.ROLLED_FROM)
+    drop = (core.MASTER_ID, core.ISSUE_LOG, core.MERGE_LOG, core.RETURN_LOG, core.ROLLED_FROM)
     kept = [list(line) for line in meta.values
             if not (meta_label(line) in drop or meta_label(line).startswith(core.STAMP_PREFIX))]
     old_id = core.meta_value(meta.values, core.MASTER_ID) or ""
@@ -352,6 +365,8 @@ def plan_rollover(master: Master, results: Mapping[tuple[str, int], RowResult], 
     plan.extend(new_identity(master, new_id, source, at))
     if master.has(CHECK_SHEET):
         plan.delete.append(CHECK_SHEET)
+    if master.has(STATUS_SHEET):  # last year's copies: the new master has sent none yet
+        plan.delete.append(STATUS_SHEET)
     plan.extend(CHANGES.append(master.reads.get(CHANGES_SHEET), [{
         "at": at, "action": say("rollover.history_action"), "file": source,
         "new": say("rollover.history_text", old=fiscal_year_words(old.fiscal_year),

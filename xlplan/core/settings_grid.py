@@ -411,3 +411,146 @@ def scheme_rows(settings: Settings) -> list[list[object]]:
                      ("以上" if g.inclusive else "超") if g.threshold is not None else None,
                      _ROLE_JA[g.role], g.meaning])
     return rows
+
+
+# --------------------------------------------------------------------------- the secretariat's loop
+# (issue 12) Optional rows below the items above: the default deadline of ``xlplan split``,
+# the mail drafts' sender and templates, and the address table (配布先 → addresses). A
+# master without them works as before: defaults, no finding.
+
+LOOP_SECTION = "配布と回収（xlplan split・remind）"
+DUE_LABEL = "提出期限"
+SENDER_LABEL = "メールの差出人"
+ADDRESS_LABEL = "メールの宛先（配布先）"
+ADDRESS_HEADER = ("メールアドレス（複数は「;」で区切る）", "説明")
+# Placeholders the templates may use ({年度} …); xlplan.core.mail fills them in.
+PLACEHOLDERS: tuple[str, ...] = ("年度", "配布先", "期限", "行数", "ファイル名", "配布日", "指標一覧")
+
+
+@dataclass(frozen=True, slots=True)
+class MailTemplate:
+    key: str  # LoopSettings field
+    label: str  # 設定 column A
+    default_key: str  # xlplan.core.texts.UI key of the default wording
+
+
+MAIL_TEMPLATES: tuple[MailTemplate, ...] = (
+    MailTemplate("subject", "メール件名（配布）", "mail.subject"),
+    MailTemplate("body", "メール本文（配布）", "mail.body"),
+    MailTemplate("remind_subject", "メール件名（督促）", "mail.remind_subject"),
+    MailTemplate("remind_body", "メール本文（督促）", "mail.remind_body"),
+)
+_ADDRESS_SPLIT = re.compile(r"[;；,，、\s]+")
+
+
+@dataclass(frozen=True, slots=True)
+class LoopSettings:
+    """What the 設定 sheet says about sending copies out and reminding."""
+
+    due: date | None = None  # 提出期限: the default deadline of a split
+    due_text: str = ""  # what the cell holds when it is not a date (the split refuses)
+    sender: str = ""  # メールの差出人 (From); empty: the mail program's own account
+    templates: tuple[tuple[str, str], ...] = ()  # field → template as typed (blank: default)
+    addresses: tuple[tuple[str, tuple[str, ...], int], ...] = ()  # 配布先, addresses, row
+
+    def template(self, key: str) -> str:
+        """The template of ``key`` (``subject``, ``body``, …): as typed, or the default."""
+        typed = dict(self.templates).get(key, "")
+        if typed.strip():
+            return typed.replace("\r\n", "\n").replace("\r", "\n")
+        return UI[next(t.default_key for t in MAIL_TEMPLATES if t.key == key)]
+
+    def label_of(self, key: str) -> str:
+        return next(t.label for t in MAIL_TEMPLATES if t.key == key)
+
+    def address_book(self) -> dict[str, tuple[tuple[str, ...], int]]:
+        """配布先 (as typed, stripped) → (addresses, row on 設定); a name twice: the rows join."""
+        out: dict[str, tuple[tuple[str, ...], int]] = {}
+        for name, addrs, row in self.addresses:
+            have, first = out.get(name, ((), row))
+            out[name] = (tuple(dict.fromkeys([*have, *addrs])), first)
+        return out
+
+
+def parse_day(raw: object) -> date | None:
+    """A deadline as typed or as a cell holds it: 2021/1/29, 2021-01-29, 令和3年1月29日,
+    R3.1.29, 20210129, or a date cell. None when it does not name one day.
+
+    The project's own date reader (:mod:`xlplan.core.dates`) reads the Japanese forms;
+    python-dateutil the compact Western ones, only with a four-digit year (never the
+    current year guessed for ``1/29``).
+    """
+    from xlplan.core.dates import parse_period
+
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    text = raw.strip()
+    first, last, warnings = parse_period(text)
+    if last is not None and first is None and not warnings:
+        return last
+    import unicodedata
+
+    compact = unicodedata.normalize("NFKC", text)
+    if re.fullmatch(r"\d{4}(\d{4}|[./]\d{1,2}[./]\d{1,2})", compact):
+        from dateutil import parser
+
+        try:
+            day: date = parser.parse(compact, yearfirst=True, dayfirst=False).date()
+            return day
+        except (ValueError, OverflowError):
+            return None
+    return None
+
+
+def loop_settings_from_grid(grid: Grid | None) -> LoopSettings:
+    """The optional 配布と回収 rows of the 設定 sheet (see :data:`MAIL_TEMPLATES`)."""
+    if not grid:
+        return LoopSettings()
+    by_label: dict[str, int] = {}
+    for r, line in enumerate(grid, start=1):
+        label = _cell(line, LABEL_COL)
+        if isinstance(label, str) and label.strip() not in by_label:
+            by_label[label.strip()] = r
+    def value(label: str) -> object:
+        r = by_label.get(label)
+        return _cell(grid[r - 1], VALUE_COL) if r is not None else None
+
+    raw_due = value(DUE_LABEL)
+    due = parse_day(raw_due)
+    due_text = _text(raw_due) if due is None and raw_due is not None else ""
+    sender = _text(value(SENDER_LABEL))
+    templates = []
+    for t in MAIL_TEMPLATES:
+        raw = value(t.label)
+        if isinstance(raw, str) and raw.strip():
+            templates.append((t.key, raw))
+    addresses: list[tuple[str, tuple[str, ...], int]] = []
+    head = by_label.get(ADDRESS_LABEL)
+    if head is not None:
+        for row in range(head + 1, len(grid) + 1):
+            name = _text(_cell(grid[row - 1], LABEL_COL)).replace("\n", "")
+            if not name:
+                continue
+            raw = _text(_cell(grid[row - 1], VALUE_COL))
+            addresses.append((name, tuple(a for a in _ADDRESS_SPLIT.split(raw) if a), row))
+    return LoopSettings(due, due_text, sender, tuple(templates), tuple(addresses))
+
+
+def loop_rows() -> list[tuple[str, object, str]]:
+    """The 配布と回収 rows a writer puts on the 設定 sheet, defaults filled in:
+    (label, value, help). The section title and the address table's header come first
+    and last (:data:`LOOP_SECTION`, :data:`ADDRESS_LABEL`)."""
+    names = "、".join("{" + k + "}" for k in PLACEHOLDERS)
+    rows: list[tuple[str, object, str]] = [
+        (DUE_LABEL, None, UI["settings.due_help"]),
+        (SENDER_LABEL, None, UI["settings.sender_help"]),
+    ]
+    for t in MAIL_TEMPLATES:
+        text = UI[t.default_key]
+        rows.append((t.label, text, UI["settings.template_help"].format(names=names)
+                     + (UI["settings.template_long"] if "\n" in text else "")))
+    return rows

@@ -101,6 +101,6 @@ def stamp_for(master_id: str, issue_id: str, issued_at: str, by: str, group: str
                       tuple(core.issue_row(r) for r in rows))
 
 
-def issue_record(stamp: core.Stamp, file: str) -> core.IssueRecord:
+def issue_record(stamp: core.Stamp, file: str, due: str = "") -> core.IssueRecord:
     return core.IssueRecord(stamp.issue_id, stamp.issued_at, stamp.group_by, stamp.group, file,
-                            tuple(r.id for r in stamp.rows))
+                            tuple(r.id for r in stamp.rows), due)

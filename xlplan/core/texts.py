@@ -298,6 +298,22 @@ FINDINGS: dict[str, FindingText] = {
     "target_request_invalid": FindingText(
         E, "{where}：{problem}この変更は適用していません。",
         "{hint}"),
+    # --- collection status and mail drafts (issue 12: xlplan.core.collection, mail) -----
+    "split_due_past": FindingText(
+        W, "提出期限（{due}）が配布日（{issued}）より前です。配布したファイルはすぐに「期限超過」になります。",
+        "期限が正しいか確かめてください。直す場合は --due（または設定「提出期限」）で正しい日付を指定して、配布し直してください。"),
+    "mail_no_address": FindingText(
+        W, "「{group}」の宛先が設定シートの「メールの宛先」にありません。宛先（To）が空の下書きを作りました（{draft}）。",
+        "設定シートの「メールの宛先」の表に、配布先（または担当課）の名前とメールアドレスを入力してください。下書きを開いて宛先を入れてから送ることもできます。"),
+    "mail_some_addresses": FindingText(
+        W, "「{group}」の下書き（{draft}）の宛先は{found}だけです。{missing}の宛先が設定シートの「メールの宛先」にありません。",
+        "設定シートの「メールの宛先」の表に、{missing}のメールアドレスを入力するか、下書きを開いて宛先を足してから送ってください。"),
+    "mail_address_invalid": FindingText(
+        W, "設定シートの「メールの宛先」の「{group}」に、メールアドレスの形でない「{address}」があります。宛先に入れていません。",
+        "「name@example.lg.jp」の形で入力してください（複数の場合は「;」で区切ります）。"),
+    "mail_placeholder_unknown": FindingText(
+        W, "設定「{label}」の「{{{name}}}」は差し込める項目ではありません。そのまま残しました。",
+        "差し込める項目は {names} です。"),
 }
 
 
@@ -431,6 +447,19 @@ REFUSALS: dict[str, RefusalText] = {
         "予期しないエラーが起きました（{detail}）。ファイルは変更していません。",
         "ログファイル {log} を事務局（システム担当）に送ってください。",
         "unexpected error, details in {log}"),
+    # --- collection status and mail drafts (issue 12) ----------------------------------
+    "due_invalid": RefusalText(
+        "提出期限「{value}」を日付として読めません。",
+        "2021/1/29 のように年・月・日で指定してください（--due、または設定シートの「提出期限」）。",
+        "cannot read the deadline {value!r} as a date (use e.g. 2021-01-29)"),
+    "date_invalid": RefusalText(
+        "日付「{value}」を読めません。",
+        "2021/2/1 のように年・月・日で指定してください。",
+        "cannot read {value!r} as a date (use e.g. 2021-02-01)"),
+    "mail_dir_is_file": RefusalText(
+        "メールの下書きの保存先「{name}」はフォルダーではなくファイルです。",
+        "--mail には下書きを保存するフォルダーを指定してください（なければ作ります）。",
+        "--mail must name a folder"),
 }
 
 
@@ -600,6 +629,10 @@ VBA_TEXTS: dict[str, str] = {
     "MSG_MERGE_FILTER": "Excel ブック (*.xlsx;*.xlsm),*.xlsx;*.xlsm",
     "MSG_MERGE_SERVER": "返送ファイルの取り込みは、サーバー経由では使えません（サーバーからはこのパソコンのファイルを読めません）。"
                         "Python を入れたパソコンのアドインで実行するか、事務局のパソコンで xlplan merge を使ってください。",
+    # 督促メールを作成 (remind): the folder dialog, and the server path's refusal.
+    "MSG_REMIND_PICK": "督促メールの下書きを保存するフォルダーを選んでください",
+    "MSG_REMIND_SERVER": "督促メールの作成は、サーバー経由では使えません（サーバーからはこのパソコンのフォルダーに書き込めません）。"
+                         "Python を入れたパソコンのアドインで実行するか、事務局のパソコンで xlplan remind を使ってください。",
 }
 
 
@@ -937,6 +970,82 @@ UI: dict[str, str] = {
     "server.version": "xlwingsの版が合いません（Excel側のアドイン：{client}、サーバー：{server}）。事務局から最新の xlplan.xlam を入手して入れ直してください。",
     "server.unauthorized": "サーバーへの接続が許可されていません（AUTH の設定を確認してください）。",
     "server.unknown_action": "サーバーに「{action}」という処理はありません。",
+    # --- collection status (issue 12: xlplan.core.collection, xlplan.actions.status) ----
+    "status.title": "回収状況（{at} 現在）",
+    "status.note": "配布（xlplan split）と取り込み（xlplan merge、返送ファイルを取り込み）のたびに、マスターの記録（_xlplan）から作り直す表です。手で書き込んだ内容は、次に作り直すと消えます。",
+    "status.headings": "配布先\t配布ID\t配布日時\tファイル名\t行数\t提出期限\t状態\t回収日時\t最終取込\t保存者\t反映セル数\t競合数\t期限超過\t返送ファイル",
+    "status.state.outstanding": "未回収",
+    "status.state.returned": "回収済",
+    "status.state.conflicts": "一部競合",
+    "status.state.refused": "取込せず",
+    "status.state.superseded": "再配布済",
+    "status.overdue_days": "{days}日超過",
+    "status.line": "配布 {issued}件、回収 {returned}件{returned_detail}、未回収 {outstanding}件{overdue_detail}",
+    "status.returned_detail": "（うち{parts}）",
+    "status.part": "{state} {count}件",
+    "status.overdue_detail": "（うち期限超過 {overdue}件）",
+    "status.superseded_detail": "（ほかに再配布済 {count}件）",
+    "status.none": "配布の記録がありません（xlplan split で配布すると、ここに表示されます）。",
+    "status.copy_line": "・{group}（{file}、{rows}指標）：{state}{detail}",
+    "status.copy_due": "、期限 {due}",
+    "status.copy_overdue": "、{days}日超過",
+    "status.copy_returned": "、最終取込 {at}、反映 {changes}セル、競合 {conflicts}",
+    "merge.collection": "回収状況：{line}",
+    "status.refreshed": "シート「{sheet}」を更新しました。保存（Ctrl+S）すると確定します。",
+    "status.written": "シート「{sheet}」を更新しました：{path}",
+    "split.due": "提出期限：{due}",
+    "settings.due_help": "xlplan split で --due を省略したときの提出期限（例：2021/1/29）。空欄なら期限なし。回収状況シートの「期限超過」はこの日の翌日から。",
+    "settings.sender_help": "メールの下書きの差出人（例：ict-suishin@pref.example.lg.jp）。空欄ならメールソフトの既定のアカウント。",
+    "settings.template_help": "空欄なら既定の文面。差し込める項目：{names}",
+    "settings.template_long": "（全文はセルを選ぶと数式バーに出ます。改行は Alt+Enter）",
+    "summary.collection_title": "5. 配布・回収の状況",
+    "summary.collection_head": "状態\t\t件数",
+    "summary.collection_issued": "配布（再配布済を除く）",
+    "summary.collection_note": "期限超過の件数は日付で変わるため、ここには載せていません。「回収状況」シート（xlplan status）で確認してください。",
+    # --- mail drafts (issue 12: xlplan.core.mail) ----------------------------------------
+    "mail.subject": "【依頼】{年度}ICT戦略の進捗状況調査（資料4）について（{配布先}）",
+    "mail.body": (
+        "{配布先}\nご担当者様\n\n"
+        "いつもお世話になっております。ICT戦略推進の事務局です。\n\n"
+        "{年度}のICT戦略の進捗状況について、アドバイザリー会議の資料（資料4）を作成するため、"
+        "調査票をお送りします。\n"
+        "お忙しいところ恐れ入りますが、添付のファイルに記入のうえ、{期限}までに、"
+        "このメールへの返信にファイルを添付してお送りください。\n\n"
+        "■添付ファイル：{ファイル名}（{行数}指標）\n"
+        "■提出期限：{期限}\n\n"
+        "【記入のお願い】\n"
+        "・実績値・見込値・見込値の算出根拠・取組状況・課題などの記入欄に入力してください。\n"
+        "・ID・目標・担当課などの欄は変更できません。行の削除やIDの書き換えはしないでください。\n"
+        "・数式ではなく値を入力してください（他のファイルから写す場合は「値の貼り付け」）。\n\n"
+        "ご不明な点がありましたら、事務局までお問い合わせください。\n"
+        "よろしくお願いいたします。\n"),
+    "mail.remind_subject": "【再度のお願い】{年度}ICT戦略の進捗状況調査（資料4）のご提出について（{配布先}）",
+    "mail.remind_body": (
+        "{配布先}\nご担当者様\n\n"
+        "いつもお世話になっております。ICT戦略推進の事務局です。\n\n"
+        "{配布日}にお送りした進捗状況調査（資料4）について、現時点で事務局にご提出を"
+        "確認できておりません。\n"
+        "お忙しいところ恐れ入りますが、記入のうえ、ご返送くださいますようお願いいたします。\n"
+        "なお、行き違いでご提出済みの場合は、ご容赦ください。\n\n"
+        "■提出期限：{期限}\n"
+        "■お送りしたファイル：{ファイル名}（{行数}指標）\n"
+        "■ご記入をお願いしている指標：\n{指標一覧}\n\n"
+        "ご不明な点がありましたら、事務局までお問い合わせください。\n"
+        "よろしくお願いいたします。\n"),
+    "mail.no_due": "別途お知らせする期限",
+    "mail.indicator_line": "　・{id} {name}",
+    "mail.date": "{era}{month}月{day}日（{weekday}）",
+    "mail.weekdays": "月火水木金土日",
+    "mail.written": "メールの下書きを{count}件作成しました：{folder}（送信はしていません。開いて宛先と内容を確かめてから送ってください）",
+    "remind.written": "督促メールの下書きを{count}件作成しました：{folder}（送信はしていません。開いて宛先と内容を確かめてから送ってください）",
+    "remind.file_name": "督促_{stem}.eml",
+    "remind.nothing": "督促が必要な配布ファイル（未回収）はありません。下書きは作成していません。",
+    # --- the ribbon's secretariat buttons (issue 12) --------------------------------------
+    "ribbon.status": "回収状況を更新",
+    "ribbon.remind": "督促メールを作成",
+    "ribbon.remind_on_server": "督促メールの作成は、サーバー経由では使えません（サーバーからはこのパソコンのフォルダーに書き込めません）。Python を入れたパソコンのアドインで実行するか、事務局のパソコンで xlplan remind を使ってください。",
+    "ribbon.merge_recorded": "反映するセルはありませんでしたが、返送されたことをシート「{sheet}」に記録しました。保存（Ctrl+S）すると確定します。",
+    "ribbon.remind_no_folder": "下書きを保存するフォルダーが選ばれていません。",
 }
 
 

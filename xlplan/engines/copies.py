@@ -40,7 +40,7 @@ from xlplan.engines.xlsx import atomic_save, read_sheet
 # Sheets a copy keeps; everything else stays in the master.
 COPY_SHEETS = (*INPUT_SHEET.values(), SETTINGS_SHEET, HISTORY_SHEET, META_SHEET)
 # _xlplan rows a copy must not carry over from its master.
-MASTER_ONLY = (core.MASTER_ID, core.ISSUE_LOG, core.MERGE_LOG, core.ROLLED_FROM)
+MASTER_ONLY = (core.MASTER_ID, core.ISSUE_LOG, core.MERGE_LOG, core.RETURN_LOG, core.ROLLED_FROM)
 
 
 def write_copy(master: bytes, keep: set[str], stamp: core.Stamp, path: Path) -> None:

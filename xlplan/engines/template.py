@@ -41,9 +41,14 @@ from xlplan.core.layout import (
 from xlplan.core.schemes import preset_names
 from xlplan.core.settings import MarkLabels, Settings
 from xlplan.core.settings_grid import (
+    ADDRESS_HEADER,
+    ADDRESS_LABEL,
+    DUE_LABEL,
     HEADINGS_LABEL,
+    LOOP_SECTION,
     SCHEME_LABEL,
     SETTING_ITEMS,
+    loop_rows,
     scheme_rows,
     setting_value,
 )
@@ -270,8 +275,44 @@ def write_settings_sheet(wb: Workbook, settings: Settings) -> None:
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top",
                                     horizontal=c.alignment.horizontal)
+    _loop_rows(ws, r + len(layout_headings(settings)) + 2)
     ws.protection = SheetProtection(sheet=True, formatCells=False, formatColumns=False,
                                     formatRows=False)
+
+
+ADDRESS_ROWS = 50  # empty, unlocked rows of the address table
+
+
+def _loop_rows(ws: Worksheet, r: int) -> None:
+    """配布と回収 (issue 12): the deadline, the mail drafts' sender and templates, and the
+    address table, as :func:`xlplan.core.settings_grid.loop_settings_from_grid` reads them.
+    The templates' cells do not wrap: their text is long; the formula bar shows it all."""
+    ws.cell(r, 1, LOOP_SECTION).font = Font(name=styles.FONT_NAME, bold=True)
+    r += 1
+    for col, head in enumerate(say("template.settings_headings").split("\t"), start=1):
+        ws.cell(r, col, head).style = styles.STYLE_HEADER
+    for label, value, help_ in loop_rows():
+        r += 1
+        ws.cell(r, 1, label).style = styles.STYLE_INPUT
+        v = ws.cell(r, VALUE_COL, value)
+        v.style = styles.STYLE_OVERRIDE
+        v.protection = Protection(locked=False)
+        multiline = isinstance(value, str) and "\n" in value
+        v.alignment = Alignment(wrap_text=not multiline, vertical="top")
+        if label == DUE_LABEL:
+            v.number_format = "yyyy/m/d"
+        ws.cell(r, 3, help_).style = styles.STYLE_INPUT
+        ws.cell(r, 3).alignment = Alignment(wrap_text=True, vertical="top")
+    r += 2
+    for col, head in enumerate((ADDRESS_LABEL, *ADDRESS_HEADER), start=1):
+        ws.cell(r, col, head).style = styles.STYLE_HEADER
+        ws.cell(r, col).alignment = Alignment(wrap_text=True, vertical="center")
+    ws.row_dimensions[r].height = 30
+    for i in range(1, ADDRESS_ROWS + 1):
+        for col in (1, 2, 3):
+            c = ws.cell(r + i, col)
+            c.style = styles.STYLE_OVERRIDE if col == VALUE_COL else styles.STYLE_INPUT
+            c.protection = Protection(locked=False)
 
 
 def _meta_sheet(wb: Workbook) -> None:
