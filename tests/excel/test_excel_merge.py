@@ -5,7 +5,7 @@ the way staff fill them in (openpyxl, saved with a 保存者), one cell is chang
 sides (a conflict), one copy carries a formula and a conf sheet, one file is corrupt.
 The ribbon's merge runs on the payload xlwings' VBA client would send for the master;
 its actions are replayed onto an openpyxl copy of the master and compared, cell for
-cell, with ``xlplan merge`` (:func:`xlplan.roundtrip.merge_into_master`) on another copy:
+cell, with ``xlplan merge`` (:func:`xlplan.files.merge_file`) on another copy:
 the same input cells, the same 変更履歴 rows, the same ``_xlplan`` rows, the same
 computed columns.
 """
