@@ -33,7 +33,7 @@ from xlplan.cli import main
 from xlplan.core.layout import CHANGES_SHEET, INPUT_SHEET
 from xlplan.core.logs import CHANGES
 from xlplan.core.merge import Reason
-from xlplan.core.returns import Status, merge_summary_ja
+from xlplan.core.returns import FileVerdict, merge_summary_ja
 from xlplan.core.texts import Refusal as BookError
 from xlplan.engines.xlsx import lock_file
 from xlplan.files import merge_file as merge_into_master
@@ -67,7 +67,7 @@ def test_clean_merge_applies_exactly_the_edited_cells(tmp_path: Path) -> None:
 
     rep = merge_into_master(master, [r42, r43], now=T1)
 
-    assert rep.ok and [f.status for f in rep.files] == [Status.MERGED, Status.MERGED]
+    assert rep.ok and [f.status for f in rep.files] == [FileVerdict.MERGED, FileVerdict.MERGED]
     assert sorted((c.row_id, c.key) for c in rep.changes) == sorted(edited)
     after = cells(master)
     assert changed_outside(before, after, [_cell(master, *k) for k in edited], computed) == {}
@@ -129,7 +129,7 @@ def test_conflict_when_both_sides_changed_a_cell_differently(tmp_path: Path) -> 
     before, computed = cells(master), computed_cells(master)
     rep = merge_into_master(master, [back], now=T1)
     (fr,) = rep.files
-    assert fr.status == Status.CONFLICTS and not rep.ok
+    assert fr.status == FileVerdict.CONFLICTS and not rep.ok
     (c,) = fr.conflicts
     assert (c.row_id, c.key, c.reason) == ("4-2-07", "actual", Reason.BOTH_CHANGED)
     assert (c.master_text, c.returned_text) == ("事務局が直した値", "担当課の値")
@@ -275,7 +275,7 @@ def test_copies_from_another_master_or_without_stamp_are_not_applied(tmp_path: P
     before = cells(master)
     rep = merge_into_master(master, [foreign, bare], now=T1)
     f1, f2 = rep.files
-    assert f1.status == f2.status == Status.REFUSED
+    assert f1.status == f2.status == FileVerdict.REFUSED
     assert "merge_other_master" in [f.code for f in f1.findings]
     assert "merge_no_stamp" in [f.code for f in f2.findings]
     assert [(c.row_id, c.reason, c.returned_text) for c in f1.conflicts] == [
@@ -344,7 +344,7 @@ def test_unsaved_copy_has_unknown_saver(tmp_path: Path) -> None:
     master, sent = issued(tmp_path)
     rep = merge_into_master(master, [sent["4-3"]], now=T1)
     (fr,) = rep.files
-    assert fr.status == Status.NOTHING and fr.saved_by == "（不明）"
+    assert fr.status == FileVerdict.NOTHING and fr.saved_by == "（不明）"
     assert "merge_not_saved_by_excel" in [f.code for f in fr.findings]
     assert fr.unchanged > 0 and fr.changes == []
 

@@ -31,7 +31,7 @@ from tests.test_merge_common import (
 )
 from xlplan.cli import main
 from xlplan.core.layout import INPUT_SHEET, META_SHEET
-from xlplan.core.returns import Status
+from xlplan.core.returns import FileVerdict
 from xlplan.files import merge_file as merge_into_master
 
 GOOD_EDIT = {("4-1-04", "status_text"): "正常に記入された内容"}
@@ -111,7 +111,7 @@ def _merge_one_with_good(master: Path, bad: Path):  # type: ignore[no-untyped-de
     good = bad.parent / "good.xlsx"
     rep = merge_into_master(master, [bad, good], now=T1)
     fb, fg = rep.files
-    assert fg.status == Status.MERGED and [(c.row_id, c.key) for c in fg.changes] == list(GOOD_EDIT)
+    assert fg.status == FileVerdict.MERGED and [(c.row_id, c.key) for c in fg.changes] == list(GOOD_EDIT)
     return fb, before, computed
 
 
@@ -190,7 +190,7 @@ def test_changed_layouts(scene: tuple[Path, dict[str, Path], Path], change: Call
                for rid, k in [*taken, *GOOD_EDIT]]
     assert changed_outside(before, cells(master), allowed, computed) == {}
     if change is _old_version:
-        assert fb.status == Status.REFUSED
+        assert fb.status == FileVerdict.REFUSED
 
 
 @pytest.mark.parametrize(("content", "suffix", "code"), [
@@ -208,7 +208,7 @@ def test_broken_files_fail_alone(scene: tuple[Path, dict[str, Path], Path],
     bad = good.parent / f"broken{suffix}"
     bad.write_bytes(content(good))
     fb, before, computed = _merge_one_with_good(master, bad)
-    assert fb.status == Status.FAILED
+    assert fb.status == FileVerdict.FAILED
     assert [f.code for f in fb.findings] == [code]
     assert fb.findings[0].message and fb.findings[0].fix
     allowed = [(INPUT_SHEET["4-1"], addr(load_workbook(master)[INPUT_SHEET["4-1"]], "4-1", *k))
@@ -242,9 +242,9 @@ def test_missing_file_and_master_given_as_return(scene: tuple[Path, dict[str, Pa
     master, _, good = scene
     rep = merge_into_master(master, [good.parent / "nai.xlsx", master, good], now=T1)
     f1, f2, f3 = rep.files
-    assert (f1.status, f1.findings[0].code) == (Status.FAILED, "file_missing")
-    assert (f2.status, f2.findings[0].code) == (Status.REFUSED, "merge_is_master")
-    assert f3.status == Status.MERGED
+    assert (f1.status, f1.findings[0].code) == (FileVerdict.FAILED, "file_missing")
+    assert (f2.status, f2.findings[0].code) == (FileVerdict.REFUSED, "merge_is_master")
+    assert f3.status == FileVerdict.MERGED
 
 
 def test_everything_hostile_at_once_through_the_cli(scene: tuple[Path, dict[str, Path], Path],

@@ -222,7 +222,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_split(args: argparse.Namespace) -> int:
-    from xlplan.core.texts import GROUP_WORDS, say
+    from xlplan.core.texts import GROUP_WORDS
     from xlplan.files import split_file
 
     res = split_file(args.master, args.out, by=args.by, include_unassigned=args.unassigned,
@@ -276,8 +276,6 @@ def cmd_merge(args: argparse.Namespace) -> int:
     for f in rep.files:
         print(f"  {f.name}: {f.summary_en()}")
     if rep.saved and rep.collection is not None:
-        from xlplan.core.texts import say
-
         print(say("merge.collection", line=rep.collection.line()))
     return 0 if rep.ok else 1
 
@@ -299,7 +297,6 @@ def _as_of(text: str | None) -> Any:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from xlplan.core.layout import STATUS_SHEET
-    from xlplan.core.texts import say
     from xlplan.files import status_file
 
     out = status_file(args.master, write=args.write, now=_as_of(args.as_of))
@@ -320,7 +317,6 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_remind(args: argparse.Namespace) -> int:
-    from xlplan.core.texts import say
     from xlplan.files import remind_file
 
     out = remind_file(args.master, args.mail, overdue_only=args.overdue, now=_as_of(args.as_of))

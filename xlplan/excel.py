@@ -62,7 +62,7 @@ PATHS_ARG = "--xlplan-paths="
 MESSAGE_LINES = 40  # a longer summary is cut (a message box taller than the screen)
 
 
-class Outcome:
+class ButtonOutcome:
     """What one button did: the action's result and the message shown."""
 
     def __init__(self, action: str, ok: bool, message: str, result: Result | None = None,
@@ -220,7 +220,7 @@ def _failure(action: str, e: BaseException, *, wrote: bool) -> str:
 
 def run(action: str, book: Any = None, paths: Sequence[Path | str] | None = None, *,
         probe: str | bytes | None = None, dry_run: bool = False,
-        now: datetime | None = None) -> Outcome:
+        now: datetime | None = None) -> ButtonOutcome:
     """Run one ribbon action on ``book`` (default: the workbook that called RunPython).
 
     Never raises for what staff can cause: every outcome ends as a message in Excel.
@@ -239,7 +239,7 @@ def run(action: str, book: Any = None, paths: Sequence[Path | str] | None = None
             _tell(book, action, text, critical=True)
         else:
             print(text, file=sys.stderr)
-        return Outcome(action, False, text)
+        return ButtonOutcome(action, False, text)
     if book is None:
         import xlwings as xw
 
@@ -252,17 +252,17 @@ def run(action: str, book: Any = None, paths: Sequence[Path | str] | None = None
             # The server: the files are on the secretariat's PC, out of its reach.
             text = say(f"ribbon.{action}_on_server")
             _tell(book, action, text, critical=True)
-            return Outcome(action, False, text)
+            return ButtonOutcome(action, False, text)
         try:
             paths = paths_from_argv()
         except (OSError, UnicodeError) as e:  # the add-in's list file is gone or garbled
             text = say("ribbon.merge_list_unreadable", detail=f"{type(e).__name__}: {e}")
             _tell(book, action, text, critical=True)
-            return Outcome(action, False, text)
+            return ButtonOutcome(action, False, text)
     if action in PATH_ACTIONS and not paths:
         text = say("ribbon.merge_no_files" if action == "merge" else "ribbon.remind_no_folder")
         _tell(book, action, text)
-        return Outcome(action, False, text)
+        return ButtonOutcome(action, False, text)
     wrote = False
     try:
         engine = ExcelEngine(book, probe)
@@ -284,7 +284,7 @@ def run(action: str, book: Any = None, paths: Sequence[Path | str] | None = None
             book.json()["actions"].clear()
         text = _failure(action, e, wrote=wrote)
         _tell(book, action, text, critical=True)
-        return Outcome(action, False, text, refused=e.code if isinstance(e, Refusal) else None)
+        return ButtonOutcome(action, False, text, refused=e.code if isinstance(e, Refusal) else None)
     report = result.data.get("report")
     if report is not None:  # conflicts, unreadable files or errors: look at the list
         critical = not report.ok
@@ -293,43 +293,43 @@ def run(action: str, book: Any = None, paths: Sequence[Path | str] | None = None
     else:
         critical = action != "recompute" and any(f.level is Level.ERROR for f in result.findings)
     _tell(book, action, text, critical=critical)
-    return Outcome(action, True, text, result)
+    return ButtonOutcome(action, True, text, result)
 
 
 # RunPython entry points, one per button.
 
 
-def xl_check(book: Any = None) -> Outcome:
+def xl_check(book: Any = None) -> ButtonOutcome:
     return run("check", book)
 
 
-def xl_recompute(book: Any = None) -> Outcome:
+def xl_recompute(book: Any = None) -> ButtonOutcome:
     return run("recompute", book)
 
 
-def xl_render(book: Any = None) -> Outcome:
+def xl_render(book: Any = None) -> ButtonOutcome:
     return run("render", book)
 
 
-def xl_update(book: Any = None) -> Outcome:
+def xl_update(book: Any = None) -> ButtonOutcome:
     return run("update", book)
 
 
 def xl_merge(book: Any = None, paths: Sequence[Path | str] | None = None, *,
-             dry_run: bool = False, now: datetime | None = None) -> Outcome:
+             dry_run: bool = False, now: datetime | None = None) -> ButtonOutcome:
     return run("merge", book, paths, dry_run=dry_run, now=now)
 
 
-def xl_status(book: Any = None, *, now: datetime | None = None) -> Outcome:
+def xl_status(book: Any = None, *, now: datetime | None = None) -> ButtonOutcome:
     return run("status", book, now=now)
 
 
 def xl_remind(book: Any = None, folder: Path | str | None = None, *,
-              now: datetime | None = None) -> Outcome:
+              now: datetime | None = None) -> ButtonOutcome:
     return run("remind", book, None if folder is None else [folder], now=now)
 
 
-ENTRY_POINTS: dict[str, Callable[[Any], Outcome]] = {
+ENTRY_POINTS: dict[str, Callable[[Any], ButtonOutcome]] = {
     "check": xl_check,
     "recompute": xl_recompute,
     "render": xl_render,

@@ -31,7 +31,7 @@ from xlplan.files import check_file, recompute_file, render_file
 INPUT_TABS = [INPUT_SHEET[s] for s in SHEETS]
 
 
-def ribbon(path: Path, action: str) -> tuple[Workbook, Replay, excel.ActionResult, list[dict[str, Any]]]:
+def ribbon(path: Path, action: str) -> tuple[Workbook, Replay, excel.ButtonOutcome, list[dict[str, Any]]]:
     """Press a button: the RunPython entry point on the book the VBA client would send."""
     wb = load_workbook(path)
     book = xw.Book(json=roundtrip_json(payload(wb)))

@@ -134,7 +134,7 @@ def _build_returned(tmp_path: Path, real_template: Path) -> Returned:
 
 
 def ribbon_merge(master: Path, paths: list[Path], **kw: Any
-                 ) -> tuple[Workbook, Replay, excel.Outcome, list[dict[str, Any]]]:
+                 ) -> tuple[Workbook, Replay, excel.ButtonOutcome, list[dict[str, Any]]]:
     """Press 返送ファイルを取り込み on the book the VBA client would send."""
     wb = load_workbook(master)
     book = xw.Book(json=roundtrip_json(payload(wb)))
@@ -220,7 +220,7 @@ def test_call_count_does_not_grow_with_rows(tmp_path: Path, real_template: Path)
         files.append(_corrupt(files[0], back / "壊れた.xlsx"))
         return master, files
 
-    def measure(master: Path, files: list[Path]) -> tuple[list[dict[str, Any]], int, excel.Outcome]:
+    def measure(master: Path, files: list[Path]) -> tuple[list[dict[str, Any]], int, excel.ButtonOutcome]:
         book = xw.Book(json=roundtrip_json(payload(load_workbook(master))))
         book.set_mock_caller()
         with engine_calls() as calls:

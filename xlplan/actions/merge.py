@@ -29,7 +29,7 @@ from xlplan.core.returns import (
     FileReport,
     MasterView,
     MergeReport,
-    history_records,
+    change_records,
     master_view,
     merge_log_rows,
     plan_file,
@@ -182,7 +182,7 @@ def plan_writes(master: Master, report: MergeReport, view: MasterView,
     plan = Plan()
     writes = report.cell_writes()
     plan.extend(plan_cells(master, writes, staff_columns(master)))
-    plan.extend(CHANGES.append(master.reads.get(CHANGES_SHEET), history_records(report, view)))
+    plan.extend(CHANGES.append(master.reads.get(CHANGES_SHEET), change_records(report, view)))
     meta = master.reads.get(META_SHEET)
     log: list[list[object]] = [*merge_log_rows(report)]
     log += [list[object](r.as_row()) for r in returns]

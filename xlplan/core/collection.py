@@ -41,7 +41,7 @@ from xlplan.core.plan import (
     ref,
 )
 from xlplan.core.report import Span, SummarySheet, text_height
-from xlplan.core.returns import MergeReport, Status
+from xlplan.core.returns import FileVerdict, MergeReport
 from xlplan.core.schemes import Role
 from xlplan.core.texts import UI, say
 
@@ -54,7 +54,7 @@ Grid = Sequence[Sequence[object]]
 class ReturnRecord:
     """One returned copy taken in by a merge: a ``returned`` row of ``_xlplan``.
 
-    ``status`` is the merge's verdict on the file (:class:`xlplan.core.returns.Status`).
+    ``status`` is the merge's verdict on the file (:class:`xlplan.core.returns.FileVerdict`).
     The counts are written as text (``_xlplan`` holds text only) and read back tolerantly.
     """
 
@@ -127,8 +127,8 @@ class State(StrEnum):
         return say("status.state." + self.value)
 
 
-_VERDICT = {Status.MERGED: State.RETURNED, Status.NOTHING: State.RETURNED,
-            Status.CONFLICTS: State.CONFLICTS, Status.REFUSED: State.REFUSED}
+_VERDICT = {FileVerdict.MERGED: State.RETURNED, FileVerdict.NOTHING: State.RETURNED,
+            FileVerdict.CONFLICTS: State.CONFLICTS, FileVerdict.REFUSED: State.REFUSED}
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ used row. Pure: grids in, blocks and sheet contents out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from xlplan.core.layout import CHANGES_SHEET, FONT_UI, HISTORY_SHEET, TARGETS_SHEET
@@ -112,10 +112,6 @@ def _value(v: object) -> Value:
     if isinstance(v, datetime | date):
         return v
     return str(v)
-
-
-def rows_of(table: Table, records: Iterable[Mapping[str, object]]) -> list[list[object]]:
-    return [[rec.get(k) for k, _ in table.columns] for rec in records]
 
 
 CHANGES = Table(CHANGES_SHEET, (

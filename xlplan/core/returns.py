@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 UNKNOWN_SAVER = say("merge.unknown_saver")
 
 
-class Status:
+class FileVerdict:
+    """What became of one returned file (``FileReport.status``)."""
+
     MERGED = "merged"  # changes applied (maybe with findings)
     NOTHING = "nothing"  # read fine, nothing to apply
     CONFLICTS = "conflicts"  # some cells not applied: see conflicts
@@ -55,7 +57,7 @@ class Returned:
 @dataclass
 class FileReport:
     path: Path
-    status: str = Status.NOTHING
+    status: str = FileVerdict.NOTHING
     saved_by: str = UNKNOWN_SAVER
     group: str = ""
     issue_id: str = ""
@@ -115,7 +117,7 @@ class MergeReport:
     @property
     def ok(self) -> bool:
         """True when every file was read and merged without conflicts or errors."""
-        return all(f.status in (Status.MERGED, Status.NOTHING)
+        return all(f.status in (FileVerdict.MERGED, FileVerdict.NOTHING)
                    and not any(x.level is Level.ERROR for x in f.findings) for f in self.files)
 
     def cell_writes(self) -> list[tuple[str, str, object]]:
@@ -156,12 +158,12 @@ def _file(path: Path, code: str, **fields: Any) -> Finding:
 
 
 def refused_as_master(fr: FileReport) -> None:
-    fr.status = Status.REFUSED
+    fr.status = FileVerdict.REFUSED
     fr.findings.append(_file(fr.path, "merge_is_master"))
 
 
 def unreadable(fr: FileReport, f: Finding) -> None:
-    fr.status = Status.FAILED
+    fr.status = FileVerdict.FAILED
     fr.findings.append(f if f.file else replace(f, file=fr.name))
 
 
@@ -174,7 +176,7 @@ def plan_file(fr: FileReport, got: Returned, view: MasterView, rows: Mapping[str
     if got.sha256 in view.merged_before:
         fr.findings.append(_file(rp, "merge_seen_before", when=view.merged_before[got.sha256]))
     if got.version != TEMPLATE_VERSION:
-        fr.status = Status.REFUSED
+        fr.status = FileVerdict.REFUSED
         if got.stamp is not None and got.stamp.master_id == view.master_id:
             # Nothing is taken, but the copy is known: 回収状況 shows it came back (取込せず).
             fr.group, fr.issue_id = got.stamp.group, got.stamp.issue_id
@@ -211,13 +213,13 @@ def plan_file(fr: FileReport, got: Returned, view: MasterView, rows: Mapping[str
     fr.changes, fr.conflicts = plan.changes, plan.conflicts
     fr.unchanged, fr.already, fr.rows = plan.unchanged, plan.already, plan.rows_matched
     if base is None:
-        fr.status = Status.REFUSED
+        fr.status = FileVerdict.REFUSED
     elif plan.conflicts:
-        fr.status = Status.CONFLICTS
+        fr.status = FileVerdict.CONFLICTS
     elif plan.changes:
-        fr.status = Status.MERGED
+        fr.status = FileVerdict.MERGED
     else:
-        fr.status = Status.NOTHING
+        fr.status = FileVerdict.NOTHING
     return plan
 
 
@@ -235,7 +237,7 @@ def layout_findings(got: Returned, sheets: Iterable[str], path: Path) -> list[Fi
     return out
 
 
-def history_records(report: MergeReport, view: MasterView) -> list[dict[str, object]]:
+def change_records(report: MergeReport, view: MasterView) -> list[dict[str, object]]:
     """The 変更履歴 records of every applied change (keys of :data:`CHANGES`)."""
     return [{
         "at": report.at, "action": say("merge.history_action"), "file": f.name,
@@ -295,7 +297,21 @@ def merge_summary_ja(report: MergeReport) -> str:
     return "\n".join([*summary_lines(report), *closing_lines(report)])
 
 
-__all__ = ["FileReport", "MasterView", "MergeReport", "Returned", "Status", "cell_text",
-           "closing_lines", "history_records", "layout_findings", "master_view",
-           "merge_log_rows", "merge_summary_ja", "plan_file", "refused_as_master",
-           "summary_lines", "unreadable"]
+__all__ = [
+    "FileReport",
+    "FileVerdict",
+    "MasterView",
+    "MergeReport",
+    "Returned",
+    "cell_text",
+    "change_records",
+    "closing_lines",
+    "layout_findings",
+    "master_view",
+    "merge_log_rows",
+    "merge_summary_ja",
+    "plan_file",
+    "refused_as_master",
+    "summary_lines",
+    "unreadable",
+]

@@ -627,12 +627,8 @@ VBA_TEXTS: dict[str, str] = {
     # 返送ファイルを取り込み (merge): the file dialog, and the server path's refusal.
     "MSG_MERGE_PICK": "取り込む返送ファイルを選んでください（複数選べます）",
     "MSG_MERGE_FILTER": "Excel ブック (*.xlsx;*.xlsm),*.xlsx;*.xlsm",
-    "MSG_MERGE_SERVER": "返送ファイルの取り込みは、サーバー経由では使えません（サーバーからはこのパソコンのファイルを読めません）。"
-                        "Python を入れたパソコンのアドインで実行するか、事務局のパソコンで xlplan merge を使ってください。",
     # 督促メールを作成 (remind): the folder dialog, and the server path's refusal.
     "MSG_REMIND_PICK": "督促メールの下書きを保存するフォルダーを選んでください",
-    "MSG_REMIND_SERVER": "督促メールの作成は、サーバー経由では使えません（サーバーからはこのパソコンのフォルダーに書き込めません）。"
-                         "Python を入れたパソコンのアドインで実行するか、事務局のパソコンで xlplan remind を使ってください。",
 }
 
 
@@ -1047,6 +1043,11 @@ UI: dict[str, str] = {
     "ribbon.merge_recorded": "反映するセルはありませんでしたが、返送されたことをシート「{sheet}」に記録しました。保存（Ctrl+S）すると確定します。",
     "ribbon.remind_no_folder": "下書きを保存するフォルダーが選ばれていません。",
 }
+
+
+# The add-in shows the server path's refusals itself: the same words as the ribbon's.
+VBA_TEXTS["MSG_MERGE_SERVER"] = UI["ribbon.merge_on_server"]
+VBA_TEXTS["MSG_REMIND_SERVER"] = UI["ribbon.remind_on_server"]
 
 
 def say(key: str, **fields: Any) -> str:
