@@ -18,10 +18,10 @@ lint: setup
 	$(PY) -m mypy xlplan
 
 test: lint
-	$(PY) -m pytest -q -n auto
+	$(PY) -m pytest -q -n auto --dist loadscope
 
 quick: setup
-	$(PY) -m pytest -q -n auto -m "not slow"
+	$(PY) -m pytest -q -n auto --dist loadscope -m "not slow"
 
 bench: setup
 	$(PY) benchmarks/bench_core.py

@@ -34,9 +34,18 @@ SEED = seed_rows()
 SEED_BY_ID = {r["id"]: r for r in SEED}
 
 
+@pytest.fixture(scope="module")
+def _rendered_once(tmp_path_factory: pytest.TempPathFactory, template_path: Path) -> bytes:
+    """The template rendered once per module: tests get a private copy of the result."""
+    path = tmp_path_factory.mktemp("rendered") / "資料4.xlsx"
+    path.write_bytes(template_path.read_bytes())
+    render_file(path)
+    return path.read_bytes()
+
+
 @pytest.fixture
-def rendered(master: Path) -> Path:
-    render_file(master)
+def rendered(_rendered_once: bytes, master: Path) -> Path:
+    master.write_bytes(_rendered_once)
     return master
 
 

@@ -153,6 +153,7 @@ def test_file_and_server_engines_agree(case: str, action: str, real_template: Pa
         assert _excel_precision(values(got[name])) == _excel_precision(values(exp[name])), name
 
 
+@pytest.mark.slow
 def test_the_corpus_breaks_what_it_says(real_template: Path, tmp_path: Path) -> None:
     """Each broken variant is seen as broken (by its finding or refusal), so the parity
     test above compares engines on real trouble, not on copies of the template."""
