@@ -48,14 +48,16 @@ def main(n: int = 10_000) -> None:
             shutil.copyfile(src, work)
             shutil.rmtree(work.parent / "backup", ignore_errors=True)
             out = render_file(work)
-            assert sum(out.indicators.values()) == n, out.indicators
+            sheets = out.data["reports"].sheets.values()
+            assert sum(len(rep.rows) for rep in sheets) == n
 
         t_bare = best_of(lambda: bare(src))
         t_first = best_of(render_fresh)
         rendered = folder / "rendered.xlsx"
         shutil.copyfile(work, rendered)
         print(f"rendered file: {rendered.stat().st_size / 1e6:.1f} MB; pages planned: "
-              + ", ".join(f"{k} {v}" for k, v in render_file(work).pages.items()))
+              + ", ".join(f"{rep.name} {rep.pages}"
+                           for rep in render_file(work).data["reports"].sheets.values()))
 
         def render_again() -> None:
             shutil.copyfile(rendered, work)

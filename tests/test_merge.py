@@ -328,7 +328,7 @@ def test_the_merge_action_plans_writes_into_an_open_workbook(tmp_path: Path) -> 
     engine = XlsxEngine(master)
     result = merge(engine, [back], now=T1)
     engine.apply(result.plan)
-    wb = engine.wb
+    wb = engine.workbook()
     rep = result.data["report"]
     assert master.read_bytes() == data  # the caller saves
     assert rep.saved is None and len(rep.changes) == 1

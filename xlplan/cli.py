@@ -15,6 +15,8 @@ one line names a log file with the details, nothing was changed.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import sys
@@ -434,9 +436,14 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with its usage errors as one line in Japanese and English."""
 
     def error(self, message: str) -> NoReturn:
-        hint = say("cli.dash_hint") if "-" in message else ""
+        # A file named like an option (-o.xlsx) reads as one: argparse says a file is missing.
+        dashed = any(a.startswith("-") and "." in a and not a.startswith("--") for a in _ARGV)
+        hint = say("cli.dash_hint") if "-" in message or dashed else ""
         self.exit(2, f"xlplan: {say('cli.usage', message=message)}{hint} "
                      f"(usage error: {message})\n")
+
+
+_ARGV: list[str] = []  # the arguments being parsed, for the usage error's hint
 
 
 def _file_args(p: argparse.ArgumentParser, *, output: bool = True) -> None:
@@ -613,7 +620,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _console() -> None:
     """Printing never fails on a console or pipe that cannot show a character (a Japanese
     Windows console is cp932 and has no ↗): unknown characters are replaced, or everything
-    is printed as UTF-8 when XLPLAN_UTF8=1."""
+    is printed as UTF-8 when XLPLAN_UTF8=1. A reader that goes away (``xlplan check … |
+    head -1``) does not stop the command either: the rest of the output is dropped and the
+    exit status is the command's own."""
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is None:
@@ -622,14 +631,68 @@ def _console() -> None:
             reconfigure(encoding="utf-8", errors="replace")
         else:
             reconfigure(errors="replace")
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout = _Pipe(sys.stdout)
+
+
+class _Pipe(io.TextIOBase):
+    """Standard output that stops writing, quietly, once the reader has closed the pipe."""
+
+    def __init__(self, stream: io.TextIOWrapper) -> None:
+        self._stream = stream
+        self.closed_by_reader = False
+
+    def _gone(self) -> None:
+        self.closed_by_reader = True
+        with contextlib.suppress(OSError, ValueError):  # later writes, and the last flush
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+
+    def write(self, text: str) -> int:
+        if not self.closed_by_reader:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed_by_reader:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._gone()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._stream.encoding
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def writable(self) -> bool:
+        return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    stdout = sys.stdout
+    _console()
+    try:
+        _ARGV[:] = list(sys.argv[1:] if argv is None else argv)
+        args = build_parser().parse_args(argv)
+        return _run(args.func, args)
+    finally:
+        if isinstance(sys.stdout, _Pipe):
+            sys.stdout.flush()  # now, while a closed pipe can still be noticed quietly
+            if not sys.stdout.closed_by_reader:
+                sys.stdout = stdout  # called in-process (tests, scripts): as it was
+
+
+def _run(func: Handler, args: argparse.Namespace) -> int:
     from xlplan.core.texts import Refusal, refusal
 
-    _console()
-    args = build_parser().parse_args(argv)
-    func: Handler = args.func
     try:
         return func(args)
     except Refusal as e:

@@ -27,7 +27,7 @@ from xlplan.actions.base import Result, with_file
 from xlplan.core.findings import Finding
 from xlplan.core.report import REPORT_NAMES
 from xlplan.core.returns import MergeReport
-from xlplan.core.texts import refuse
+from xlplan.core.texts import finding, refuse, say
 from xlplan.engines.xlsx import MasterLock, XlsxEngine, check_output, check_writable
 
 
@@ -51,8 +51,7 @@ class Outcome:
 
 
 def _run(path: Path | str, action: Callable[[XlsxEngine], Result], *,
-         out: Path | str | None = None, write: bool = True, force: bool = False,
-         always_save: bool = False) -> Outcome:
+         out: Path | str | None = None, write: bool = True, force: bool = False) -> Outcome:
     path = Path(path)
     target = Path(out) if out else path
     if write:
@@ -63,7 +62,7 @@ def _run(path: Path | str, action: Callable[[XlsxEngine], Result], *,
         engine = XlsxEngine(path)
         result = action(engine)
         findings = with_file(result.findings, path.name)
-        if not write or (result.plan.empty and not always_save and target == path):
+        if not write or (result.plan.empty and target == path):
             return Outcome(path, result, False, None, findings)
         engine.apply(result.plan)
         written, bak = engine.save(target)
@@ -81,7 +80,7 @@ class _nothing:
 def check_file(path: Path | str, *, write: bool = True, out: Path | str | None = None,
                force: bool = False) -> Outcome:
     """入力チェック on a file: findings, written to its チェック結果 sheet unless write=False."""
-    return _run(path, check_action.check, out=out, write=write, force=force, always_save=True)
+    return _run(path, check_action.check, out=out, write=write, force=force)
 
 
 def recompute_file(path: Path | str, *, out: Path | str | None = None,
@@ -92,12 +91,12 @@ def recompute_file(path: Path | str, *, out: Path | str | None = None,
 
 def render_file(path: Path | str, *, out: Path | str | None = None, force: bool = False) -> Outcome:
     """様式を再生成 on a file (recompute first)."""
-    return _run(path, render_action.render, out=out, force=force, always_save=True)
+    return _run(path, render_action.render, out=out, force=force)
 
 
 def update_file(path: Path | str, *, out: Path | str | None = None, force: bool = False) -> Outcome:
     """すべて更新 on a file: recompute, check and render."""
-    return _run(path, render_action.update, out=out, force=force, always_save=True)
+    return _run(path, render_action.update, out=out, force=force)
 
 
 def export_file(path: Path | str, *, history: bool = False) -> Outcome:
@@ -132,8 +131,10 @@ def split_file(master: Path | str, out_dir: Path | str, *, by: str = "owner",
                force: bool = False, due: date | str | None = None,
                mail_dir: Path | str | None = None) -> split_action.SplitResult:
     """Record the issue in the master (backed up, atomic; its 回収状況 sheet updated), then
-    write each copy, and with ``mail_dir`` one mail draft per copy with the copy attached."""
-    from xlplan.engines.copies import write_copy
+    write each copy, and with ``mail_dir`` one mail draft per copy with the copy attached.
+    The copies are made before the master is written: one that cannot be made changes
+    nothing."""
+    from xlplan.engines.copies import copy_bytes, not_carried, write_copy
 
     master = Path(master)
     out = Path(out_dir)
@@ -141,10 +142,10 @@ def split_file(master: Path | str, out_dir: Path | str, *, by: str = "owner",
         from xlplan.engines.drafts import prepare_folder
 
         prepare_folder(mail_dir)
-    data = master.read_bytes()
     check_writable(master)
     with MasterLock(master):
         engine = XlsxEngine(master)
+        data = engine.original
         result = split_action.split(engine, out, by=by, include_unassigned=include_unassigned,
                                     now=now, due=due)
         res: split_action.SplitResult = result.data["split"]
@@ -155,20 +156,27 @@ def split_file(master: Path | str, out_dir: Path | str, *, by: str = "owner",
             drafts, found = issue_drafts([f.record for f in res.files if f.record is not None],
                                          res.rows, res.loop, res.fiscal_year)
             res.findings += found
-        out.mkdir(parents=True, exist_ok=True)
+        dropped = not_carried(engine.pkg)
+        if dropped:
+            res.findings.append(finding("split_not_carried", what=say("part.sep").join(dropped)))
         for f in res.files:
             check_output(f.path, [master], force=force)
+        copies = []
+        for f in res.files:
+            assert f.stamp is not None
+            copies.append((f.path, copy_bytes(data, set(f.row_ids), f.stamp, master.name)))
+        out.mkdir(parents=True, exist_ok=True)
+        for f in res.files:
             check_writable(f.path)
         engine.apply(result.plan)
         _, res.backup = engine.save()
-    for f in res.files:
-        assert f.stamp is not None
-        write_copy(data, set(f.row_ids), f.stamp, f.path)
+    for path, body in copies:
+        write_copy(body, path)
     if mail_dir is not None:
         from xlplan.engines.drafts import write_drafts
 
-        by_name = {f.path.name: f.path for f in res.files}
-        res.drafts = write_drafts(mail_dir, drafts, lambda name: by_name[name].read_bytes())
+        by_name = {p.name: body for p, body in copies}
+        res.drafts = write_drafts(mail_dir, drafts, lambda name: by_name[name])
     res.findings = with_file(res.findings, master.name)
     return res
 
@@ -176,8 +184,7 @@ def split_file(master: Path | str, out_dir: Path | str, *, by: str = "owner",
 def status_file(path: Path | str, *, write: bool = False, now: datetime | None = None
                 ) -> Outcome:
     """回収状況 of a master: read only, or (``write``) its 回収状況 sheet rebuilt and saved."""
-    return _run(path, lambda e: status_action.status(e, now=now), write=write,
-                always_save=write)
+    return _run(path, lambda e: status_action.status(e, now=now), write=write)
 
 
 def remind_file(path: Path | str, mail_dir: Path | str, *, now: datetime | None = None,

@@ -143,7 +143,7 @@ def export_pdf(path: Path | str, out: Path | str | None = None, *,
         raise refuse("read_only", target)
     engine = XlsxEngine(path)
     engine.apply(render(engine).plan)  # in memory only: the file is not changed
-    wb = engine.wb
+    wb = engine.workbook()
     report_copy(wb, installed_japanese_font())
 
     with tempfile.TemporaryDirectory(prefix="xlplan-pdf-") as tmp:

@@ -8,6 +8,7 @@ book open in Excel, so both report the same findings in the same order.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -35,6 +36,7 @@ from xlplan.core.plan import (
 )
 from xlplan.core.report import REPORT_NAMES, Reports, build_all, report_findings
 from xlplan.core.schemes import Role
+from xlplan.core.sheetread import CELL_LIMIT, clip, excel_length
 from xlplan.core.texts import say
 from xlplan.engines.port import Engine
 
@@ -84,16 +86,31 @@ def report_layouts(master: Master, rows: Sequence[RowData], results: Results) ->
     """The report's layout from these input rows (what render lays out)."""
     items: dict[str, list[tuple[RowData, object]]] = {}
     for r in rows:
-        items.setdefault(r.sheet, []).append((r, results[(r.sheet, r.row)]))
+        items.setdefault(r.sheet, []).append((_as_cells_hold(r), results[(r.sheet, r.row)]))
     reports = build_all(items, master.settings)  # type: ignore[arg-type]
     # 集計 also counts the copies sent out and returned (issue 12), from _xlplan, no clock.
     col = collection(master.grid(META_SHEET), None)
     return replace(reports, summary_sheet=with_collection(reports.summary_sheet, col))
 
 
+def _as_cells_hold(row: RowData) -> RowData:
+    """A row's values as a report cell can hold them: a text beyond Excel's cell limit cut
+    (the typed cell keeps it, and says so: ``text_too_long``), a number that is not finite
+    as its text (``not_finite``). Otherwise the report read back would never match what
+    render meant to write, and every check would call it edited."""
+    odd = {k: v for k, v in row.values.items()
+           if (isinstance(v, str) and excel_length(v) > CELL_LIMIT)
+           or (isinstance(v, float) and not math.isfinite(v))}
+    if not odd:
+        return row
+    fixed = {k: clip(v) if isinstance(v, str) else str(v) for k, v in odd.items()}
+    return replace(row, values={**row.values, **fixed})
+
+
 def report_check(engine: Engine, master: Master, reports: Callable[[], Reports]) -> list[Finding]:
     """Hand edits and stale sheets among the report sheets (one block read each)."""
-    present = [n for n in REPORT_NAMES if master.has(n)]
+    foreign = {f.sheet for f in master.findings if f.code == "sheet_not_ours"}
+    present = [n for n in REPORT_NAMES if master.has(n) and n not in foreign]
     if not present:
         return []
     current = {n: r.values for n, r in engine.read(present).items()}
@@ -109,6 +126,10 @@ def findings_of(engine: Engine, master: Master, rows: Sequence[RowData], results
 
 
 def plan_check(master: Master, findings: Sequence[Finding], *, activate: bool) -> Plan:
+    """The チェック結果 sheet, unless a sheet of that name is someone else's (then nothing:
+    the finding says so)."""
+    if any(f.code == "sheet_not_ours" and f.sheet == CHECK_SHEET for f in master.findings):
+        return Plan()
     plan = Plan(sheets=[check_sheet(findings, master.names)])
     if activate:
         plan.activate = CHECK_SHEET
@@ -121,7 +142,7 @@ def message(findings: Sequence[Finding]) -> str:
 
 def check(engine: Engine) -> Result:
     """入力チェック: the findings, and the チェック結果 sheet that lists them."""
-    master = read_master(engine)
+    master = read_master(engine, (*REPORT_NAMES, CHECK_SHEET))
     results = compute_all(master)
     rows = master.all_rows()
     cache: list[Reports] = []

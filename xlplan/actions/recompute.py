@@ -17,7 +17,7 @@ from xlplan.core.compute import COMPUTED_KEYS
 from xlplan.core.master import Master, refuse_blocking
 from xlplan.core.model import RowData
 from xlplan.core.plan import Block, Format, Plan, SheetFormat, grid_of, ref
-from xlplan.core.sheetread import CELL_LIMIT, next_ids
+from xlplan.core.sheetread import clip, next_ids
 from xlplan.core.texts import say
 from xlplan.engines.port import Engine
 
@@ -32,8 +32,8 @@ def _norm(v: object) -> object:
 def fit(v: object) -> object:
     """A computed value as a cell can hold it (text cut, with …, at Excel's limit), so that
     comparing it with what the cell holds next time finds no change."""
-    if isinstance(v, str) and len(v) > CELL_LIMIT:
-        return v[: CELL_LIMIT - 1] + "…"
+    if isinstance(v, str):
+        return _norm(clip(v))
     return _norm(v)
 
 

@@ -13,7 +13,7 @@ from xlplan.actions.base import Result, Results, compute_all, read_master
 from xlplan.actions.check import findings_of, message, plan_check, report_check, report_layouts
 from xlplan.actions.recompute import plan_recompute, rows_after, summary
 from xlplan.core.findings import Level
-from xlplan.core.layout import META_SHEET
+from xlplan.core.layout import CHECK_SHEET, META_SHEET
 from xlplan.core.master import Master, refuse_blocking
 from xlplan.core.meta import place_rows
 from xlplan.core.model import RowData
@@ -74,10 +74,13 @@ def render(engine: Engine) -> Result:
 
 def update(engine: Engine) -> Result:
     """すべて更新: recompute, check and render, decided from one read."""
-    master, results, plan, rows = _prepare(engine, REPORT_NAMES)
+    master, results, plan, rows = _prepare(engine, (*REPORT_NAMES, CHECK_SHEET))
     lines = [summary(plan)]
     reports = report_layouts(master, rows, results)
-    findings = findings_of(engine, master, rows, results, lambda: reports)
+    # The report is regenerated below: "out of date" would be untrue once this run is done
+    # (and a second run would list different findings).
+    findings = [f for f in findings_of(engine, master, rows, results, lambda: reports)
+                if f.code != "report_stale"]
     errors = any(f.level is Level.ERROR for f in findings)
     plan.extend(plan_check(master, findings, activate=errors))
     lines.append(message(findings))

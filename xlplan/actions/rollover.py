@@ -13,7 +13,7 @@ from datetime import datetime
 
 from xlplan.actions.base import Result, compute_all, read_master
 from xlplan.core.layout import CHANGES_SHEET, HISTORY_SHEET, TARGETS_SHEET
-from xlplan.core.master import require_ids
+from xlplan.core.master import UNWRITABLE_VALUES, refuse_blocking, require_ids
 from xlplan.core.rollover import plan_rollover
 from xlplan.engines.port import Engine
 
@@ -23,6 +23,7 @@ def rollover(engine: Engine, to_year: int, *, requests: Sequence[Mapping[str, ob
     """Plan the writes that turn (a copy of) this master into next year's."""
     master = read_master(engine, (HISTORY_SHEET, TARGETS_SHEET, CHANGES_SHEET))
     require_ids(master)
+    refuse_blocking(master, also=UNWRITABLE_VALUES)
     at = (now or datetime.now()).replace(microsecond=0)
     ro = plan_rollover(master, compute_all(master), to_year, requests=requests,
                        new_id=str(uuid.uuid4()), source=source or engine.label, now=at)

@@ -19,7 +19,7 @@ from xlplan.core import merge as core
 from xlplan.core.collection import Collection, collection, status_sheet, with_planned
 from xlplan.core.findings import Finding
 from xlplan.core.layout import META_SHEET, SETTINGS_SHEET
-from xlplan.core.master import require_ids
+from xlplan.core.master import UNWRITABLE_VALUES, refuse_blocking, require_ids
 from xlplan.core.meta import append_row
 from xlplan.core.model import RowData
 from xlplan.core.plan import Block, Plan, grid_of
@@ -87,6 +87,7 @@ def split(engine: Engine, out_dir: Path | str, *, by: str = "owner",
         raise refuse("split_by", engine.label, by=by, choices=", ".join(GROUP_KEYS))
     master = read_master(engine)
     require_ids(master)
+    refuse_blocking(master, also=UNWRITABLE_VALUES)  # the copies carry the typed cells
     loop = loop_settings_from_grid(master.grid(SETTINGS_SHEET))
     day = deadline(due, loop, engine.label)
     out = Path(out_dir)
@@ -112,11 +113,15 @@ def split(engine: Engine, out_dir: Path | str, *, by: str = "owner",
         record = issue_record(stamp, path.name, day.isoformat() if day else "")
         files.append(IssuedFile(path, group, stamp.issue_id, [r.id for r in rows], stamp, record))
         lines.append(record.as_row())
-    first = append_row(meta.values)
-    width = max(len(line) for line in lines)
-    padded = [[*line, *[None] * (width - len(line))] for line in lines]
-    before = [[meta.at(first + i, c) for c in range(1, width + 1)] for i in range(len(lines))]
-    plan = Plan(blocks=[Block(META_SHEET, first, 1, grid_of(padded), grid_of(before))])  # type: ignore[arg-type]
+    plan = Plan()
+    padded: list[list[object]] = []
+    if lines:  # nothing at all when no row has a group (and the master has its identity)
+        first = append_row(meta.values)
+        width = max(len(line) for line in lines)
+        padded = [[*line, *[None] * (width - len(line))] for line in lines]
+        before = [[meta.at(first + i, c) for c in range(1, width + 1)]
+                  for i in range(len(lines))]
+        plan.blocks.append(Block(META_SHEET, first, 1, grid_of(padded), grid_of(before)))  # type: ignore[arg-type]
     col = collection(with_planned(meta.values, padded), clock)
     plan.sheets.append(status_sheet(col))
     result = SplitResult(engine.path or Path(engine.label), mid, by, at, files,

@@ -40,9 +40,8 @@ class Finding:
 
     def line(self) -> str:
         """One line for the terminal: level, code, place, message, fix."""
-        where = self.where or "-"
-        text = f"{self.message} → {self.fix}".replace("\r", "").replace("\n", " ")
-        return f"[{self.level.ja}/{self.code}] {where} {text}"
+        line = f"[{self.level.ja}/{self.code}] {self.where or '-'} {self.message} → {self.fix}"
+        return " ".join(line.split())  # a file name or a typed text with a line break
 
 
 def has_errors(findings: list[Finding]) -> bool:

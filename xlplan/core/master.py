@@ -17,6 +17,7 @@ from xlplan.core.findings import Finding, Level
 from xlplan.core.layout import INPUT_SHEET, META_SHEET, SETTINGS_SHEET, SHEETS, TEMPLATE_VERSION
 from xlplan.core.meta import template_version
 from xlplan.core.model import RowData, SheetRead
+from xlplan.core.owned import owned_findings
 from xlplan.core.plan import bounds
 from xlplan.core.settings import Settings
 from xlplan.core.settings_grid import settings_from_grid
@@ -64,10 +65,14 @@ class Master:
         return [f for f in self.findings if f.code in BLOCKING]
 
 
+# Typed values that cannot be written anywhere: actions that copy typed cells (rollover's
+# archive, split's copies) refuse while a master holds one.
+UNWRITABLE_VALUES = frozenset({"number_not_finite", "text_too_long"})
+
 # A workbook with one of these cannot be written safely: the action refuses before the
 # first write and the file stays as it is (the check still reports them).
 BLOCKING = frozenset({"heading_duplicate", "heading_outside_table", "merged_cells",
-                      "sheet_password", "sheet_not_grid"})
+                      "sheet_password", "sheet_not_grid", "sheet_not_ours"})
 
 
 def check_version(version: str | None, where: str | None = None) -> None:
@@ -84,10 +89,13 @@ def master_from_reads(label: str, names: Sequence[str], reads: Mapping[str, Shee
     (nothing is computed from a layout we do not know).
     """
     meta = reads.get(META_SHEET)
+    if meta is not None and meta.kind != "worksheet":
+        f = finding("sheet_not_grid", sheet=META_SHEET, tab=META_SHEET)
+        raise refuse("layout", label, message=f"{META_SHEET}: {f.message}", fix=f.fix)
     version = template_version(meta.values if meta is not None else None)
     if require_version:
         check_version(version, label)
-    findings: list[Finding] = []
+    findings: list[Finding] = list(owned_findings(reads))
     settings_read = reads.get(SETTINGS_SHEET)
     if settings_read is not None and settings_read.kind != "worksheet":
         findings.append(finding("sheet_not_grid", sheet=SETTINGS_SHEET, tab=SETTINGS_SHEET))
@@ -108,13 +116,13 @@ def master_from_reads(label: str, names: Sequence[str], reads: Mapping[str, Shee
             findings.append(finding("sheet_hidden", sheet=tab, tab=tab))
         if read.password:
             findings.append(finding("sheet_password", sheet=tab, tab=tab))
+        if read.far:
+            findings.append(finding("content_far_away", sheet=tab, cell=read.far[0], tab=tab))
         layout, f1 = locate(key, tab, read.values, dict(read.tables))
         findings += f1
         if layout is None:
             continue
         findings += merged_in_rows(read, layout)
-        if read.far:
-            findings.append(finding("content_far_away", sheet=tab, cell=read.far[0], tab=tab))
         rows, f2 = rows_of(layout, read)
         findings += f2
         inputs[key] = InputSheet(key, tab, layout, read, rows)
@@ -132,9 +140,10 @@ def merged_in_rows(read: SheetRead, layout: SheetLayout) -> list[Finding]:
     return out
 
 
-def refuse_blocking(master: Master) -> None:
-    """Raise when the workbook holds something that makes writing it unsafe."""
-    bad = master.errors_where_we_write
+def refuse_blocking(master: Master, also: frozenset[str] = frozenset()) -> None:
+    """Raise when the workbook holds something that makes writing it unsafe (``also``:
+    more finding codes that stop this action, e.g. typed values it would copy)."""
+    bad = [f for f in master.findings if f.code in BLOCKING or f.code in also]
     if bad:
         first = bad[0]
         raise refuse("unusable", master.label, reason=f"{first.where} {first.message}",
@@ -152,11 +161,12 @@ def require_ids(master: Master) -> None:
     if missing:
         r = missing[0]
         raise refuse("id_missing", master.label, tab=r.tab, row=r.row, count=len(missing))
-    bad = [f for f in master.findings if f.code in ("sheet_missing", "header_not_found")]
+    bad = [f for f in master.findings
+           if f.code in ("sheet_missing", "sheet_not_grid", "header_not_found")]
     if bad:
         raise refuse("layout", master.label, message=bad[0].message, fix=bad[0].fix)
 
 
-__all__ = ["BASE_SHEETS", "BLOCKING", "InputSheet", "Level", "Master", "Refusal",
+__all__ = ["BASE_SHEETS", "BLOCKING", "UNWRITABLE_VALUES", "InputSheet", "Level", "Master", "Refusal",
            "check_version", "master_from_reads", "merged_in_rows", "refuse_blocking",
            "require_ids"]

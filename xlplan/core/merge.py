@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
@@ -35,7 +36,7 @@ from xlplan.core.layout import INPUT_SHEET, Kind, columns_for, heading_shown
 from xlplan.core.meta import meta_label as meta_label  # re-exported: core.merge.meta_label
 from xlplan.core.meta import meta_value as meta_value
 from xlplan.core.model import RowData
-from xlplan.core.sheetread import CELL_LIMIT, EXCEL_ERRORS
+from xlplan.core.sheetread import CELL_LIMIT, EXCEL_ERRORS, excel_length
 from xlplan.core.texts import WORDS, finding, say
 
 STAMP_VERSION = "xlplan-stamp-1"
@@ -76,6 +77,28 @@ def canonical(v: object) -> str:
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     return cell_text(v).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def as_typed(v: object, number_format: str | None) -> object:
+    """A returned value as the person typed it. The master's value columns are text:
+    ``50%`` typed into a copy whose column Excel formatted General arrives as 0.5 shown
+    ``0%``, ``2021/3/31`` as a date; the master takes the text Excel showed, so that its
+    meaning (and the mark) is the same everywhere. Other values are unchanged."""
+    if isinstance(v, datetime | date):
+        return canonical(v)
+    if isinstance(v, bool) or not isinstance(v, int | float) or not number_format:
+        return v
+    if not math.isfinite(float(v)):
+        return v
+    from xlplan.core.parse import number_format_kind, parse_value
+
+    kind, unit = number_format_kind(number_format)
+    if kind == "number" and unit is None:
+        return v
+    parsed = parse_value(v, number_format)
+    if kind == "date" and parsed.as_of is not None:
+        return canonical(parsed.as_of)
+    return parsed.text or v
 
 
 def digest(text: str) -> str:
@@ -403,7 +426,7 @@ def _merge_row(plan: MergePlan, stamp: Stamp | None, base: IssuedRow | None,
                                               heading=heading_of(row.sheet, key),
                                               formula=_short(row.formulas[key])))
             continue
-        raw = row.values.get(key)
+        raw = as_typed(row.values.get(key), row.formats.get(key))
         r_text = canonical(raw)
         b_text = base.values.get(key) if base is not None else None
         m_raw = master.values.get(key) if master is not None else None
@@ -423,9 +446,14 @@ def _merge_row(plan: MergePlan, stamp: Stamp | None, base: IssuedRow | None,
             plan.findings.append(_finding("merge_excel_error", row, key, name=name,
                                           heading=heading_of(row.sheet, key), value=r_text))
             continue
-        if len(r_text) > CELL_LIMIT:
+        if isinstance(raw, float) and not math.isfinite(raw):
+            plan.findings.append(_finding("merge_not_finite", row, key, name=name,
+                                          heading=heading_of(row.sheet, key), value=r_text))
+            continue
+        if excel_length(r_text) > CELL_LIMIT:
             plan.findings.append(_finding("merge_text_too_long", row, key, name=name,
-                                          heading=heading_of(row.sheet, key), length=len(r_text)))
+                                          heading=heading_of(row.sheet, key),
+                                          length=excel_length(r_text)))
             continue
         if master is None:
             if base is None or r_text != b_text:

@@ -31,8 +31,8 @@ CELL_LIMIT = 32767  # characters Excel keeps in one cell
 
 Grid = Sequence[Sequence[object]]
 
-__all__ = ["CELL_LIMIT", "EXCEL_ERRORS", "SheetLayout", "col_letter", "locate", "next_ids",
-           "rows_from_grid", "rows_of"]
+__all__ = ["CELL_LIMIT", "EXCEL_ERRORS", "SheetLayout", "clip", "col_letter", "excel_length",
+           "locate", "next_ids", "rows_from_grid", "rows_of"]
 
 
 @dataclass(slots=True)
@@ -88,10 +88,10 @@ def locate(sheet: str, tab: str, grid: Grid,
     for key, places in found.items():
         inside = [c for c in places if table is None or table[1] <= c <= table[3]]
         outside = [c for c in places if c not in inside]
-        shown = heading_shown(sheet, key)
+        shown = _heading_text(grid, header_row, places[0]) or heading_shown(sheet, key)
         for c in outside:
             findings.append(finding("heading_outside_table", sheet=tab, cell=ref(header_row, c),
-                                    tab=tab, heading=shown))
+                                    tab=tab, heading=_heading_text(grid, header_row, c) or shown))
         if not inside:
             continue
         cols[key] = inside[0]
@@ -111,8 +111,42 @@ def locate(sheet: str, tab: str, grid: Grid,
     return layout, findings
 
 
+# Characters that show nothing: a cell holding only these is blank (a zero-width space
+# pasted from a web page must not make a row, an ID and a report line).
+_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2028-\u202f\u2060-\u2064\u180e\ufeff\u3164\uffa0]+")
+
+
+def _heading_text(grid: Grid, row: int, col: int) -> str:
+    """A heading as the sheet shows it (one line)."""
+    line = grid[row - 1] if 0 < row <= len(grid) else ()
+    v = line[col - 1] if 0 < col <= len(line) else None
+    return " ".join(str(v).split()) if v is not None else ""
+
+
 def _is_blank(v: object) -> bool:
-    return v is None or (isinstance(v, str) and v.strip() == "")
+    return v is None or (isinstance(v, str) and _INVISIBLE.sub("", v) == "")
+
+
+def _invisible_only(v: object) -> bool:
+    return isinstance(v, str) and v.strip() != "" and _INVISIBLE.sub("", v) == ""
+
+
+def excel_length(s: str) -> int:
+    """Length of a text as Excel counts it against :data:`CELL_LIMIT` (UTF-16 code units)."""
+    return len(s.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def clip(s: str) -> str:
+    """A text xlplan writes into a cell it owns, cut with … to fit Excel's cell limit
+    (typed cells are never cut: an over-long typed text is a finding instead)."""
+    if excel_length(s) <= CELL_LIMIT:
+        return s
+    units = 0
+    for n, ch in enumerate(s):
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > CELL_LIMIT - 1:
+            return s[:n] + "…"
+    return s  # pragma: no cover - the length check above returned
 
 
 def rows_of(layout: SheetLayout, read: SheetRead) -> tuple[list[RowData], list[Finding]]:
@@ -135,6 +169,7 @@ def rows_from_grid(layout: SheetLayout, grid: Grid,
     kinds = {c.key: c.kind for c in columns_for(layout.sheet)}
     input_keys = [k for k in layout.cols if kinds.get(k) is not Kind.COMPUTED]
     value_keys = {k for k in input_keys if kinds.get(k) is Kind.VALUE}
+    invisible: list[str] = []
     for r in range(layout.header_row + 1, len(grid) + 1):
         line = grid[r - 1]
         values: dict[str, object] = {}
@@ -150,6 +185,7 @@ def rows_from_grid(layout: SheetLayout, grid: Grid,
         typed_formula = {k: formulas[(r, layout.cols[k])] for k in input_keys
                          if (r, layout.cols[k]) in formulas}
         if all(_is_blank(values.get(k)) for k in input_keys) and not typed_formula:
+            invisible += [addr[k] for k in input_keys if _invisible_only(values.get(k))]
             continue
         rid = "" if id_col is None else _id_text(values.get("id"))
         for key, text in typed_formula.items():
@@ -163,6 +199,12 @@ def rows_from_grid(layout: SheetLayout, grid: Grid,
             elif isinstance(v, float) and not math.isfinite(v):
                 findings.append(finding("number_not_finite", sheet=layout.tab, cell=addr[key],
                                         row_id=rid, value=str(v)))
+            elif isinstance(v, str) and excel_length(v) > CELL_LIMIT:
+                findings.append(finding(
+                    "text_too_long", sheet=layout.tab, cell=addr[key], row_id=rid,
+                    name=_short(_row_name(values, rid, r)), length=excel_length(v),
+                    label=_heading_text(grid, layout.header_row, layout.cols[key])
+                    or heading_shown(layout.sheet, key)))
             elif (key in value_keys and not formats_known and isinstance(v, int | float)
                   and not isinstance(v, bool)):
                 findings.append(finding("number_format_unknown", sheet=layout.tab,
@@ -175,7 +217,15 @@ def rows_from_grid(layout: SheetLayout, grid: Grid,
                 seen[rid] = addr["id"]
         rows.append(RowData(layout.sheet, layout.tab, r, rid, values, addr, formats,
                             typed_formula))
+    if invisible:
+        findings.append(finding("invisible_only", sheet=layout.tab, cell=invisible[0],
+                                tab=layout.tab, count=len(invisible), first=invisible[0]))
     return rows, findings
+
+
+def _row_name(values: Mapping[str, object], rid: str, row: int) -> str:
+    name = values.get("indicator")
+    return str(name).strip() if isinstance(name, str) and name.strip() else (rid or f"{row}行目")
 
 
 def _id_text(v: object) -> str:

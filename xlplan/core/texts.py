@@ -314,6 +314,22 @@ FINDINGS: dict[str, FindingText] = {
     "mail_placeholder_unknown": FindingText(
         W, "設定「{label}」の「{{{name}}}」は差し込める項目ではありません。そのまま残しました。",
         "差し込める項目は {names} です。"),
+    # --- hostile files (issue 13) ----------------------------------------------------------
+    "sheet_not_ours": FindingText(
+        E, "シート「{tab}」はxlplanが作成したシートではありません（表や入力欄の見出しがあるか、グラフシートです。入力のあるシートがこの名前になっている可能性があります）。上書きしません。",
+        "シート名を変えるか、内容を別のシートに移してから、もう一度実行してください。"),
+    "text_too_long": FindingText(
+        E, "「{name}」の{label}が長すぎます（{length:,}文字。Excelのセルは32,767文字まで）。文字は切らずにそのまま残しています。",
+        "文章を短くしてください。"),
+    "invisible_only": FindingText(
+        W, "「{tab}」シートに、見えない文字（ゼロ幅スペースなど）だけが入ったセルが{count}個あります（最初は{first}）。空欄として扱い、行として読みませんでした。",
+        "不要なら「すべてクリア」で消してください。指標の行なら値を入力し直してください。"),
+    "merge_not_finite": FindingText(
+        E, "「{name}」の「{heading}」が数値として扱えない値（{value}）です。取り込みません。",
+        "担当課に正しい値を入力して送り直してもらってください。"),
+    "split_not_carried": FindingText(
+        W, "配布ファイルには次のものが入りません（マスターには残っています）：{what}。",
+        "配布先に必要なら、マスターから写して別途送ってください。"),
 }
 
 
@@ -460,6 +476,23 @@ REFUSALS: dict[str, RefusalText] = {
         "メールの下書きの保存先「{name}」はフォルダーではなくファイルです。",
         "--mail には下書きを保存するフォルダーを指定してください（なければ作ります）。",
         "--mail must name a folder"),
+    # --- hostile files (issue 13) ----------------------------------------------------------
+    "extension_mismatch": RefusalText(
+        "ファイルの名前（{suffix}）と中身の種類（{ext}）が合いません。このままではExcelで開けません。",
+        "ファイル名の拡張子を {ext} に変えてから、もう一度指定してください。",
+        "the file is a {ext} workbook named {suffix}; rename it to {ext}"),
+    "output_type": RefusalText(
+        "保存先の名前が、このブックの種類（{ext}）と合いません。この名前ではExcelで開けなくなります。",
+        "-o には拡張子 {ext} の名前を指定してください（マクロ有効ブックは .xlsm のまま保存します）。",
+        "output name must end in {ext}, the kind of workbook this is"),
+    "merged_where_written": RefusalText(
+        "シート「{sheet}」の{cell}は結合セル（{ref}）の中にあるため、xlplanが書き込む値が隠れてしまいます。書き込みませんでした。",
+        "{ref}の「セルを結合して中央揃え」を解除してから、もう一度実行してください。",
+        "{sheet}!{cell} lies inside merged range {ref}; nothing was written"),
+    "cannot_write": RefusalText(
+        "このブックには書き込めません（{detail}）。ファイルは変更していません。",
+        "「入力チェック」（xlplan check --no-write）で内容を確かめ、事務局（システム担当）に相談してください。",
+        "cannot write this workbook: {detail}"),
 }
 
 
@@ -1042,6 +1075,26 @@ UI: dict[str, str] = {
     "ribbon.remind_on_server": "督促メールの作成は、サーバー経由では使えません（サーバーからはこのパソコンのフォルダーに書き込めません）。Python を入れたパソコンのアドインで実行するか、事務局のパソコンで xlplan remind を使ってください。",
     "ribbon.merge_recorded": "反映するセルはありませんでしたが、返送されたことをシート「{sheet}」に記録しました。保存（Ctrl+S）すると確定します。",
     "ribbon.remind_no_folder": "下書きを保存するフォルダーが選ばれていません。",
+    # --- hostile files (issue 13) ----------------------------------------------------------
+    # What a package holds (xlplan.ooxml inventory), in the words of a finding.
+    "part.text box / shape": "テキストボックス・図形",
+    "part.picture": "画像",
+    "part.image": "画像",
+    "part.comment": "コメント",
+    "part.threaded comment": "スレッド形式のコメント",
+    "part.form control": "フォームコントロール",
+    "part.ActiveX control": "ActiveXコントロール",
+    "part.sparkline group": "スパークライン",
+    "part.slicer": "スライサー",
+    "part.timeline": "タイムライン",
+    "part.embedded object": "埋め込みオブジェクト",
+    "part.VBA project": "マクロ（VBA）",
+    "part.custom XML": "カスタムXML",
+    "part.SmartArt": "SmartArt",
+    "part.chart (Excel 2016 type)": "グラフ（Excel 2016以降の種類）",
+    "part.printer settings": "プリンターの設定",
+    "part.where": "{what}（{sheet}）",
+    "part.sep": "、",
 }
 
 

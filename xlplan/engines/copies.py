@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.styles import Protection
@@ -33,9 +34,10 @@ from xlplan.core.layout import (
 from xlplan.core.logs import HISTORY
 from xlplan.core.meta import is_report_fp, meta_label
 from xlplan.core.sheetread import locate, rows_of
-from xlplan.core.texts import GROUP_WORDS
+from xlplan.core.texts import GROUP_WORDS, refuse
 from xlplan.engines.returned import ISSUER
-from xlplan.engines.xlsx import atomic_save, read_sheet
+from xlplan.engines.xlsx import atomic_write, openpyxl_bytes, read_sheet
+from xlplan.ooxml import Package
 
 # Sheets a copy keeps; everything else stays in the master.
 COPY_SHEETS = (*INPUT_SHEET.values(), SETTINGS_SHEET, HISTORY_SHEET, META_SHEET)
@@ -43,17 +45,45 @@ COPY_SHEETS = (*INPUT_SHEET.values(), SETTINGS_SHEET, HISTORY_SHEET, META_SHEET)
 MASTER_ONLY = (core.MASTER_ID, core.ISSUE_LOG, core.MERGE_LOG, core.RETURN_LOG, core.ROLLED_FROM)
 
 
-def write_copy(master: bytes, keep: set[str], stamp: core.Stamp, path: Path) -> None:
-    """Write the copy for one group (rows ``keep``) to ``path``, atomically."""
-    wb = load_workbook(io.BytesIO(master), rich_text=True)
+def not_carried(pkg: Package) -> list[str]:
+    """What the copies (written through openpyxl) do not carry of what the master holds on
+    the sheets a copy keeps, in words for a finding: "テキストボックス・図形（4-2入力）"."""
+    from xlplan.core.texts import UI, say
+
+    seen: dict[str, None] = {}
+    for item in pkg.inventory():
+        if not item.openpyxl_drops or item.what == "rich text":  # rich text is loaded as such
+            continue
+        if item.sheet is not None and item.sheet not in COPY_SHEETS:
+            continue  # that sheet stays behind anyway
+        what = UI.get(f"part.{item.what}", item.what)
+        seen.setdefault(say("part.where", what=what, sheet=item.sheet) if item.sheet else what)
+    return list(seen)
+
+
+def copy_bytes(master: bytes, keep: set[str], stamp: core.Stamp, label: str) -> bytes:
+    """The copy for one group (rows ``keep``), as file bytes; made before anything is
+    written, so that a master the copies cannot be made from changes nothing."""
+    try:
+        wb = load_workbook(io.BytesIO(openpyxl_bytes(master)), rich_text=True)
+    except Exception as e:  # openpyxl cannot load what Excel could not have saved
+        raise refuse("corrupt", label, what="配布ファイルを作れません",
+                     detail=f"{type(e).__name__}: {str(e)[:200]}") from e
     make_copy(wb, keep, stamp)
-    atomic_save(wb, path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def write_copy(data: bytes, path: Path) -> None:
+    """Write a copy made by :func:`copy_bytes` to ``path``, atomically."""
+    atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
 def make_copy(wb: Workbook, keep: set[str], stamp: core.Stamp) -> None:
     """Turn a fresh load of the master into the copy for one group."""
-    for ws in list(wb.worksheets):
-        if ws.title not in COPY_SHEETS:
+    for ws in [*wb.worksheets, *wb.chartsheets]:
+        if ws.title not in COPY_SHEETS or not isinstance(ws, Worksheet):
             wb.remove(ws)
     for name in list(wb.defined_names):
         if _removed_names(wb, wb.defined_names[name].attr_text or ""):
@@ -75,7 +105,7 @@ def make_copy(wb: Workbook, keep: set[str], stamp: core.Stamp) -> None:
         heights = [ws.row_dimensions[r.row].height for r in kept]
         drop = sorted((r.row for r in rows if r.id not in keep), reverse=True)
         for start, n in runs(drop):
-            ws.delete_rows(start, n)
+            delete_rows(ws, start, n)
         first = lay.header_row + 1
         last = first + len(kept) - 1
         for i, h in enumerate(heights):
@@ -95,7 +125,7 @@ def make_copy(wb: Workbook, keep: set[str], stamp: core.Stamp) -> None:
         drop = sorted((int(str(r["_row"])) for r in recs if str(r.get("id") or "") not in keep),
                       reverse=True)
         for start, n in runs(drop):
-            ws.delete_rows(start, n)
+            delete_rows(ws, start, n)
     meta = wb[META_SHEET]
     _drop_meta(meta, lambda s: s in MASTER_ONLY or s.startswith(core.STAMP_PREFIX)
                or is_report_fp(s))
@@ -115,7 +145,7 @@ def make_copy(wb: Workbook, keep: set[str], stamp: core.Stamp) -> None:
 def _drop_meta(ws: Worksheet, labels: Callable[[str], bool]) -> None:
     for r in range(ws.max_row, 0, -1):
         if labels(meta_label([ws.cell(r, 1).value])):
-            ws.delete_rows(r, 1)
+            delete_rows(ws, r, 1)
 
 
 def _append(ws: Worksheet, values: Sequence[object]) -> None:
@@ -133,6 +163,23 @@ def _removed_names(wb: Workbook, text: str) -> list[str]:
     refs = re.findall(r"'((?:[^']|'')+)'!|([^\s'!=,()]+)!", text)
     names = [a.replace("''", "'") or b for a, b in refs]
     return [n for n in names if n not in wb.sheetnames]
+
+
+def delete_rows(ws: Worksheet, idx: int, amount: int) -> None:
+    """Delete rows ``idx`` … ``idx + amount - 1``, moving the cells below up.
+
+    openpyxl's own ``delete_rows`` visits every cell of the used rectangle, so one stray
+    value in ``XFD1048576`` makes it build billions of cells; this moves only the cells the
+    sheet holds (formulas are not translated, as there)."""
+    kept: dict[tuple[int, int], Any] = {}
+    for (r, c), cell in ws._cells.items():
+        if r < idx:
+            kept[(r, c)] = cell
+        elif r >= idx + amount:
+            cell.row = r - amount
+            kept[(r - amount, c)] = cell
+    ws._cells = kept
+    ws._current_row = max((r for r, _ in kept), default=0)
 
 
 def runs(rows_desc: Sequence[int]) -> list[tuple[int, int]]:

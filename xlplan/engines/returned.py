@@ -89,14 +89,8 @@ def read_returned(path: Path) -> Returned:
 
 
 def sniff_returned(path: Path) -> None:
-    """Like the master's check, but a macro-carrying .xlsx is still read (as data)."""
-    from xlplan.core.texts import Refusal
-
-    try:
-        sniff(path)
-    except Refusal as e:
-        if e.code != "macro_in_xlsx":
-            raise
+    """The master's first check (a macro-carrying copy is still read, as data)."""
+    sniff(path)
 
 
 def read_target_requests(path: Path) -> list[dict[str, object]]:

@@ -348,6 +348,7 @@ def build_template(seed: Iterable[Mapping[str, str]] | None = None,
     wb.active = 0
     engine = XlsxEngine.of(wb, TEMPLATE_FILE)
     engine.apply(render(engine).plan)
+    wb = engine.workbook()
     wb.active = 0
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws is wb.worksheets[0]

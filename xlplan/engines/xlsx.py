@@ -1,21 +1,30 @@
-"""The file engine: an ``.xlsx`` (or ``.xlsm``) workbook on disk, through openpyxl.
+"""The file engine: an Excel workbook on disk, read and patched as a package.
 
 Everything that can be wrong with a file before a cell is read is detected here and
 raised as a :class:`~xlplan.core.texts.Refusal` (Japanese message, fix, English line).
-Reads give the same :class:`~xlplan.core.model.SheetRead` as the Excel engines; writes
-carry out a :class:`~xlplan.core.plan.Plan`. Saving is atomic (a temporary file in the
-same folder, then one rename), the master is backed up first, and a save refuses when
-another program changed the file since it was read.
+
+The workbook is opened once as an :class:`xlplan.ooxml.Package`. Reads parse only the
+sheets an action asks for, with openpyxl's own cell, style and string parsers over the
+package's parts, and give the same :class:`~xlplan.core.model.SheetRead` as the Excel
+engines. Writes patch the package: values into the cells a plan changes (strings as
+strings, existing formats kept), formats onto existing cells, and the sheets xlplan owns
+(report sheets, チェック結果…) built with openpyxl in a scratch workbook and transplanted.
+Every other part — text boxes, comments, pictures, form controls, VBA, rich text in
+untouched cells — is written back byte for byte. Saving is atomic (a temporary file in
+the same folder, then one rename; a symbolic link is followed), the master is backed up
+first, and a save refuses when another program changed the file since it was read.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import math
 import os
 import re
 import shutil
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from copy import copy
@@ -23,7 +32,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.chartsheet import Chartsheet
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -36,9 +45,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xlplan.core import plan as p
 from xlplan.core.model import SheetRead
-from xlplan.core.sheetread import CELL_LIMIT
+from xlplan.core.sheetread import CELL_LIMIT, clip, excel_length
 from xlplan.core.texts import refuse, say
 from xlplan.engines.port import Engine
+from xlplan.ooxml import Package, PackageError, SheetState
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
 ZIP_MAGIC = b"PK\x03\x04"
@@ -92,10 +102,6 @@ def sniff(path: Path) -> None:
                      detail=f"bad member {bad}")
     if "xl/workbook.xml" not in names:
         raise refuse("not_xlsx", path, detail="zip without xl/workbook.xml")
-    if any(n.lower() == "xl/vbaproject.bin" for n in names) and \
-            path.suffix.lower() not in MACRO_SUFFIXES:
-        # Saved as .xlsx it would lose its macros, or carry them under the wrong type.
-        raise refuse("macro_in_xlsx", path)
 
 
 def check_writable(path: Path) -> None:
@@ -155,15 +161,58 @@ def atomic_save(wb: Workbook, path: Path) -> None:
     atomic_write(Path(path), wb.save)
 
 
-def load(path: Path, *, read_only: bool = False) -> Workbook:
-    """Load an .xlsx after sniffing it; a Refusal for anything that is wrong."""
-    sniff(path)
+def open_package(path: Path, data: bytes) -> Package:
+    """The package in ``data`` (the bytes of ``path``); a Refusal when it is broken or when
+    its name does not say what it is (Excel refuses to open such a file, and a save would
+    keep it that way)."""
     try:
-        return load_workbook(path, read_only=read_only, rich_text=not read_only,
-                             keep_vba=path.suffix.lower() in MACRO_SUFFIXES, keep_links=True)
-    except Exception as e:  # openpyxl raises many kinds for broken parts
+        pkg = Package.read(data)
+    except PackageError as e:
+        raise refuse("corrupt", path, what=_broken_what(e.detail), detail=e.detail) from e
+    except Exception as e:  # lxml and zlib raise many kinds for damaged parts
         raise refuse("corrupt", path, what=say("file.unloadable"),
                      detail=f"{type(e).__name__}: {e}") from e
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES and suffix != pkg.extension:
+        # A macro-enabled workbook renamed to .xlsx (or the other way round): Excel
+        # refuses to open it; saved as it is, it would stay unopenable.
+        raise refuse("extension_mismatch", path, ext=pkg.extension, suffix=path.suffix)
+    if not pkg.macro_enabled and any("vbaproject" in n.lower() for n in pkg.part_names()):
+        # An .xlsx that carries a VBA project: kept, Excel would not run it (and may call
+        # the file damaged); dropped, the macros are lost. Neither without a word.
+        raise refuse("macro_in_xlsx", path)
+    return pkg
+
+
+def openpyxl_bytes(data: bytes) -> bytes:
+    """Package bytes openpyxl will load: it does not know the add-in content type (.xlam),
+    so that one is given the macro-enabled workbook's (the parts are the same)."""
+    addin = b"application/vnd.ms-excel.addin.macroEnabled.main+xml"
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        types = zin.read("[Content_Types].xml")
+        if addin not in types:
+            return data
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                body = zin.read(info)
+                if info.filename == "[Content_Types].xml":
+                    body = body.replace(addin, b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+                zout.writestr(info, body)
+    return buf.getvalue()
+
+
+def _broken_what(detail: str) -> str:
+    m = re.search(r"the part of sheet '(.*?)'", detail)
+    if m:
+        return f"シート「{m.group(1)}」の中身がありません"
+    m = re.search(r"part /(\S+) cannot be read", detail)
+    if m:
+        return f"ファイルの一部（{m.group(1)}）が壊れています"
+    return "途中で切れているか、中身の一部が読めません"
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam")
 
 
 # =========================================================================== reading
@@ -278,11 +327,128 @@ def read_sheet_streaming(ws: Any) -> SheetRead:
     return sheet_read(ws.title, cells, state=str(ws.sheet_state or "visible"))
 
 
+class PackageReader:
+    """Reads sheets of a :class:`~xlplan.ooxml.Package` with openpyxl's parsers (cells,
+    number formats, shared strings), without loading the workbook: only the sheets asked
+    for are parsed, and a stray cell far away costs nothing."""
+
+    def __init__(self, pkg: Package, label: str) -> None:
+        self.pkg = pkg
+        self.label = label
+        self._styles: Any = None
+        self._strings: list[str] | None = None
+
+    def _stylesheet(self) -> Any:
+        if self._styles is None:
+            from openpyxl.styles.stylesheet import Stylesheet
+            from openpyxl.xml.functions import fromstring
+
+            part = self.pkg.styles_part()
+            self._styles = Stylesheet.from_tree(fromstring(self.pkg.part_bytes(part))) \
+                if part is not None else Stylesheet()
+        return self._styles
+
+    def _shared(self) -> list[str]:
+        if self._strings is None:
+            from openpyxl.reader.strings import read_string_table
+
+            part = self.pkg.shared_strings_part()
+            self._strings = read_string_table(io.BytesIO(self.pkg.part_bytes(part))) \
+                if part is not None else []
+        return self._strings
+
+    def read(self, name: str) -> SheetRead:
+        pkg = self.pkg
+        state = str(pkg.sheet_state(name))
+        kind = str(pkg.sheet_kind(name))
+        if kind != "worksheet":
+            return SheetRead(name, (), state=state, kind=kind)
+        try:
+            return self._worksheet(name, state)
+        except PackageError as e:
+            raise refuse("corrupt", self.label, what=f"シート「{name}」を読めません",
+                         detail=e.detail) from e
+        except Exception as e:  # a damaged sheet part: lxml, openpyxl and int() errors
+            raise refuse("corrupt", self.label, what=f"シート「{name}」を読めません",
+                         detail=f"{type(e).__name__}: {str(e)[:200]}") from e
+
+    def _worksheet(self, name: str, state: str) -> SheetRead:
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+        from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        styles = self._stylesheet()
+        xfs = styles.cell_styles
+        custom = styles.number_formats
+
+        def fmt(style_id: int) -> str:
+            try:
+                num = xfs[style_id].numFmtId
+                if num < BUILTIN_FORMATS_MAX_SIZE:
+                    return str(BUILTIN_FORMATS.get(num, "General"))
+                return str(custom[num - BUILTIN_FORMATS_MAX_SIZE])
+            except (IndexError, TypeError):
+                return "General"
+
+        src = io.BytesIO(self.pkg.part_bytes(self.pkg.sheet_part(name)))
+        parser = _parser(WorkSheetParser)(
+            src, self._shared(), data_only=False,
+            epoch=MAC_EPOCH if self.pkg.date1904 else WINDOWS_EPOCH,
+            date_formats=styles.date_formats, timedelta_formats=styles.timedelta_formats)
+        cells: Sparse = {}
+        with warnings.catch_warnings():  # openpyxl warns (on stderr) about odd dates
+            warnings.simplefilter("ignore")
+            for _idx, row in parser.parse():
+                for cell in row:
+                    v = cell["value"]
+                    if v is None:
+                        continue
+                    sid = int(cell.get("style_id") or 0)
+                    cells[(cell["row"], cell["column"])] = (v, cell["data_type"],
+                                                            lambda sid=sid: fmt(sid))
+        prot = getattr(parser, "protection", None)
+        merged = parser.merged_cells
+        return sheet_read(
+            name, cells, state=state, protected=bool(prot is not None and prot.sheet),
+            password=bool(prot is not None and prot.sheet and (prot.password or prot.hashValue)),
+            merged=tuple(str(m.ref) for m in merged.mergeCell) if merged is not None else (),
+            tables=self.pkg.tables(name))
+
+
+def _parser(base: Any) -> Any:
+    """openpyxl's sheet parser, except that a number openpyxl cannot cast (``NaN``, ``INF``
+    from another program) is read as the float it says, for the checks to report."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    value_tag = f"{{{SHEET_MAIN_NS}}}v"
+
+    class Parser(base):  # type: ignore[misc]
+        def parse_cell(self, element: Any) -> Any:
+            try:
+                return super().parse_cell(element)
+            except (ValueError, OverflowError):
+                if element.get("t", "n") != "n":
+                    raise
+                value = float(element.findtext(value_tag) or "")  # ValueError: not a number
+                coordinate = element.get("r")
+                if coordinate:
+                    row, column = coordinate_to_tuple(coordinate)
+                    self.col_counter = column
+                else:
+                    self.col_counter += 1
+                    row, column = self.row_counter, self.col_counter
+                return {"row": row, "column": column, "value": value, "data_type": "n",
+                        "style_id": int(element.get("s", 0) or 0)}
+
+    return Parser
+
+
 # =========================================================================== writing
 
 
 def _safe_text(s: str) -> str:
-    if len(s) > CELL_LIMIT:
+    if excel_length(s) > CELL_LIMIT:
         raise ValueError(f"text longer than Excel's {CELL_LIMIT} characters")
     return _ILLEGAL.sub("\ufffd", s) if _ILLEGAL.search(s) else s
 
@@ -481,27 +647,9 @@ def _abs(rng: str) -> str:
     return a if (r0, c0) == (r1, c1) else f"{a}:${get_column_letter(c1)}${r1}"
 
 
-def _table_headers(ws: Worksheet, b: p.Block) -> None:
-    """Excel demands a table's column names equal its header cells: keep them in step
-    when a block writes into a header row (the year in a heading, after a rollover)."""
-    n, m = b.shape
-    for t in ws.tables.values():
-        c0, r0, c1, _ = _boundaries(t.ref)
-        if not (b.row <= r0 < b.row + n and b.col <= c1 and b.col + m - 1 >= c0):
-            continue
-        for i, tc in enumerate(t.tableColumns):
-            v = ws.cell(r0, c0 + i).value
-            if v is not None:
-                tc.name = str(v)
-
-
-def _boundaries(rng: str) -> tuple[int, int, int, int]:
-    r0, c0, r1, c1 = p.bounds(rng)
-    return c0, r0, c1, r1
-
-
 def write_content(wb: Workbook, content: p.SheetContent) -> Worksheet:
-    """Replace (or create) the sheet ``content.name`` with exactly this content."""
+    """Replace (or create) the sheet ``content.name`` of an openpyxl workbook with exactly
+    this content (a scratch workbook for the file engine, a new report workbook)."""
     index = None
     if content.name in wb.sheetnames:
         index = wb.sheetnames.index(content.name)
@@ -515,15 +663,24 @@ def write_content(wb: Workbook, content: p.SheetContent) -> Worksheet:
     for r, line in enumerate(content.grid, start=1):
         for c, v in enumerate(line, start=1):
             if v is not None and v != "":
-                put(ws, r, c, v)
+                put(ws, r, c, _owned_text(v))
     apply_ops(ws, content.ops)
     if content.hidden:
         ws.sheet_state = "hidden"
     return ws
 
 
+def _owned_text(v: object) -> object:
+    """A sheet xlplan owns may quote what staff typed (a finding's message): cut at Excel's
+    cell limit there, since the cell is ours and the typed cell keeps the full text."""
+    return clip(v) if isinstance(v, str) else v
+
+
+# =========================================================================== the engine
+
+
 class XlsxEngine(Engine):
-    """A workbook file: read through openpyxl, written atomically after a backup."""
+    """A workbook file: read through its package, written by patching that package."""
 
     kind = "file"
 
@@ -531,20 +688,36 @@ class XlsxEngine(Engine):
         super().__init__()
         self._path = Path(path)
         sniff(self._path)
-        self._digest = _digest(self._path)
-        self.wb = load(self._path)
+        try:
+            data = self._path.read_bytes()
+        except OSError as e:
+            raise refuse("io_error", self._path, reason=e.strerror or type(e).__name__,
+                         detail=e) from e
+        self._digest = hashlib.sha256(data).hexdigest()
+        self._open(data)
+
+    def _open(self, data: bytes) -> None:
+        self.original = data  # the bytes as read, before anything was applied
+        self.pkg = open_package(self._path, data)
+        self._reader = PackageReader(self.pkg, self._path.name)
         self.changed = False
 
     @classmethod
-    def of(cls, wb: Workbook, label: str) -> XlsxEngine:
-        """An engine over a workbook built in memory (the template builder's)."""
+    def from_bytes(cls, data: bytes, label: str) -> XlsxEngine:
+        """An engine over a workbook held in memory (not saved anywhere yet)."""
         engine = cls.__new__(cls)
         Engine.__init__(engine)
         engine._path = Path(label)
         engine._digest = ""
-        engine.wb = wb
-        engine.changed = False
+        engine._open(data)
         return engine
+
+    @classmethod
+    def of(cls, wb: Workbook, label: str) -> XlsxEngine:
+        """An engine over an openpyxl workbook built in memory (the template builder's)."""
+        buf = io.BytesIO()
+        wb.save(buf)
+        return cls.from_bytes(buf.getvalue(), label)
 
     @property
     def label(self) -> str:
@@ -555,43 +728,112 @@ class XlsxEngine(Engine):
         return self._path
 
     def sheet_names(self) -> list[str]:
-        return list(self.wb.sheetnames)
+        return list(self.pkg.sheet_names)
 
     def _read(self, names: list[str]) -> dict[str, SheetRead]:
-        return {n: read_sheet(self.wb[n]) for n in names}
+        return {n: self._reader.read(n) for n in names}
+
+    # -- writing ---------------------------------------------------------------------------
 
     def password_sheets(self) -> set[str]:
+        """Sheets protected with a password: found in each sheet part's bytes (the
+        protection element follows the cells, so nothing is parsed for it)."""
         out = set()
-        for ws in self.wb.worksheets + self.wb.chartsheets:
-            prot = getattr(ws, "protection", None)
-            if prot is not None and prot.sheet and (prot.password or getattr(prot, "hashValue", None)):
-                out.add(ws.title)
+        for name in self.pkg.sheet_names:
+            data = self.pkg.part_bytes(self.pkg.sheet_part(name))
+            for m in _PROTECTION.finditer(data):
+                attrs = m.group(1)
+                if re.search(rb"\b(?:password|hashValue)\s*=", attrs) and (
+                        self.pkg.sheet_kind(name) != "worksheet"
+                        or re.search(rb"\bsheet\s*=\s*[\"'](?:1|true)[\"']", attrs)):
+                    out.add(name)
         return out
 
     def _apply(self, plan: p.Plan) -> None:
-        wb = self.wb
-        for name in plan.delete:
-            if name in wb.sheetnames:
-                wb.remove(wb[name])
-        for content in plan.sheets:
-            write_content(wb, content)
-        for b in plan.blocks:
-            ws = wb[b.sheet]
-            for r, c, v in b.cells():
-                put(ws, r, c, v)
-            _table_headers(ws, b)
-        fmt = _Formatter()
-        for sf in plan.formats:
-            ws = wb[sf.sheet]
-            for cell in _cells_of(ws, sf.format.ref, merged_ok=False):
-                fmt(cell, sf.format)
-        if plan.activate and plan.activate in wb.sheetnames:
-            wb.active = wb.sheetnames.index(plan.activate)
-            for ws in wb.worksheets:
-                ws.sheet_view.tabSelected = ws.title == plan.activate
+        """Patch the package: nothing but what the plan changes is rewritten. A plan that
+        cannot be carried out raises a Refusal before the package is changed where that
+        can be known in advance (a value inside a merged range)."""
+        self._check_merged(plan)
+        pkg = self.pkg
+        try:
+            for name in plan.delete:
+                if name in pkg.sheet_names:
+                    pkg.delete_sheet(name)
+            if plan.sheets:
+                self._contents(plan.sheets)
+            for sheet, cells in _changed_cells(plan.blocks).items():
+                pkg.set_cells(sheet, cells)
+            for (sheet, nf, fill, font, bold), refs in _format_groups(plan.formats).items():
+                merged = [p.bounds(m) for m in pkg.merged_ranges(sheet)]
+                targets = [(r, c) for rng in refs for r, c in _each(rng)
+                           if not _covered(merged, r, c)]
+                pkg.set_style(sheet, targets, number_format=nf, fill_rgb=fill, font_rgb=font,
+                              bold=bold)
+            if plan.activate and plan.activate in pkg.sheet_names and \
+                    pkg.sheet_state(plan.activate) == "visible":
+                pkg.set_active(plan.activate)
+        except PackageError as e:
+            raise refuse("cannot_write", self._path, detail=e.detail) from e
+        except ValueError as e:  # a value the file format cannot hold
+            raise refuse("cannot_write", self._path, detail=str(e)) from e
         if not plan.empty:
             self.changed = True
+        self._reader = PackageReader(pkg, self._path.name)
         self.forget()
+
+    def _check_merged(self, plan: p.Plan) -> None:
+        """A value written into a merged range, other than its top-left cell, would be
+        hidden under the merge (Excel refuses such writes): refuse the plan."""
+        owned = {c.name for c in plan.sheets}
+        for sheet, cells in _changed_cells(plan.blocks).items():
+            if sheet in owned or sheet not in self.pkg.sheet_names \
+                    or self.pkg.sheet_kind(sheet) != "worksheet":
+                continue
+            ranges = self.pkg.merged_ranges(sheet)
+            if not ranges:
+                continue
+            boxes = [(m, p.bounds(m)) for m in ranges]
+            for (r, c), v in sorted(cells.items()):
+                for m, box in boxes:
+                    if _covered([box], r, c) and v is not None:
+                        raise refuse("merged_where_written", self._path, sheet=sheet,
+                                     cell=p.ref(r, c), ref=m)
+
+    def _contents(self, contents: Sequence[p.SheetContent]) -> None:
+        """Build the sheets xlplan owns with openpyxl in a scratch workbook, then put each
+        in place of the sheet of that name (its position kept) or after ``after``."""
+        scratch = Workbook()
+        scratch.remove(scratch.active)
+        for c in contents:
+            write_content(scratch, c)
+        buf = io.BytesIO()
+        scratch.save(buf)
+        source = Package.read(buf.getvalue())
+        pkg = self.pkg
+        for c in contents:
+            names = pkg.sheet_names
+            folded = [n.casefold() for n in names]
+            state: SheetState = "hidden" if c.hidden else "visible"
+            if c.name.casefold() in folded:
+                pkg.replace_sheet(c.name, source, c.name, state=state)
+            else:
+                hidden = {n for n in names if pkg.sheet_state(n) != "visible"}
+                anchor = p.anchor_of(c, names, hidden)
+                index = names.index(anchor) + 1 if anchor is not None else len(names)
+                pkg.replace_sheet(c.name, source, c.name, index=index, state=state)
+            lossy = _lossy_numbers(c.grid)
+            if lossy:  # openpyxl writes 16 digits: these need 17 to read back the same
+                pkg.set_cells(c.name, lossy)
+
+    def to_bytes(self) -> bytes:
+        """The workbook as it is now (with what was applied), as file bytes."""
+        return self.pkg.to_bytes()
+
+    def workbook(self) -> Workbook:
+        """A full openpyxl load of the workbook as it is now (for tests and the PDF)."""
+        from openpyxl import load_workbook
+
+        return load_workbook(io.BytesIO(openpyxl_bytes(self.to_bytes())), rich_text=True)
 
     def save(self, out: Path | str | None = None, *, now: datetime | None = None
              ) -> tuple[Path, Path | None]:
@@ -602,16 +844,100 @@ class XlsxEngine(Engine):
         """
         target = Path(out) if out else self._path
         check_writable(target)
+        if target.suffix.lower() in WORKBOOK_SUFFIXES and \
+                target.suffix.lower() != self.pkg.extension:
+            raise refuse("output_type", target, ext=self.pkg.extension)
         in_place = _same_file(target, self._path)
+        data = self.to_bytes()
         bak = None
         if in_place:
             if _digest(self._path) != self._digest:
                 raise refuse("changed_meanwhile", self._path)
             bak = backup(self._path, now)
-        atomic_save(self.wb, target)
+        atomic_write(target, lambda tmp: Path(tmp).write_bytes(data))
         if in_place:
-            self._digest = _digest(self._path)
+            self._digest = hashlib.sha256(data).hexdigest()
         return target, bak
+
+
+def _lossy_numbers(grid: p.Grid) -> dict[tuple[int, int], float]:
+    """The numbers of a grid that openpyxl's ``%.16g`` would not write exactly."""
+    return {(r, c): v for r, line in enumerate(grid, start=1) for c, v in enumerate(line, start=1)
+            if isinstance(v, float) and math.isfinite(v) and float(f"{v:.16g}") != v}
+
+
+_PROTECTION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetProtection\b([^>]*)>")
+
+
+def _same_value(a: object, b: object) -> bool:
+    if a == "" or a is None:
+        return b == "" or b is None
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
+        return math.isnan(b)
+    return (type(a) is type(b) and a == b) or (
+        isinstance(a, int | float) and isinstance(b, int | float) and a == b)
+
+
+def _changed_cells(blocks: Sequence[p.Block]) -> dict[str, dict[tuple[int, int], Any]]:
+    """Per sheet, the cells the blocks change (a cell that already holds its value is left
+    alone, with its format, rich text or anything else about it)."""
+    out: dict[str, dict[tuple[int, int], Any]] = {}
+    for b in blocks:
+        cells = out.setdefault(b.sheet, {})
+        before = b.before
+        for i, line in enumerate(b.values):
+            for j, v in enumerate(line):
+                old = before[i][j] if before is not None and i < len(before) \
+                    and j < len(before[i]) else _UNKNOWN
+                if old is not _UNKNOWN and _same_value(v, old):
+                    continue
+                cells[(b.row + i, b.col + j)] = _cell_value(v)
+    return {k: v for k, v in out.items() if v}
+
+
+_UNKNOWN = object()
+
+
+def _cell_value(v: object) -> object:
+    if isinstance(v, str):
+        if v == "":
+            return None
+        return _ILLEGAL.sub("\ufffd", v) if _ILLEGAL.search(v) else v
+    return v
+
+
+_FORMAT_FIELDS = ("number_format", "fill", "font_color", "bold")
+
+
+def _format_groups(formats: Sequence[p.SheetFormat]
+                   ) -> dict[tuple[str, str | None, str | None, str | None, bool | None], list[str]]:
+    """Formats of sheets xlplan does not own, grouped by what they set (one patch each)."""
+    out: dict[tuple[str, str | None, str | None, str | None, bool | None], list[str]] = {}
+    for sf in formats:
+        f = sf.format
+        extra = [n for n in p.Format.__dataclass_fields__
+                 if n not in (*_FORMAT_FIELDS, "ref") and getattr(f, n) is not None]
+        if extra:
+            raise ValueError(f"a format on {sf.sheet} sets {extra}: only number formats, "
+                             "colours and bold are written on sheets xlplan does not own")
+        out.setdefault((sf.sheet, f.number_format, f.fill, f.font_color, f.bold),
+                       []).append(f.ref)
+    return out
+
+
+def _each(rng: str) -> Iterable[tuple[int, int]]:
+    r0, c0, r1, c1 = p.bounds(rng)
+    for r in range(r0, r1 + 1):
+        for c in range(c0, c1 + 1):
+            yield r, c
+
+
+def _covered(boxes: Sequence[tuple[int, int, int, int]], r: int, c: int) -> bool:
+    """Inside a merged range and not its top-left cell."""
+    return any(r0 <= r <= r1 and c0 <= c <= c1 and (r, c) != (r0, c0)
+               for r0, c0, r1, c1 in boxes)
 
 
 def _digest(path: Path) -> str:

@@ -420,6 +420,37 @@ class Package:
         state = self._sheet(name).el.get("state", "visible")
         return state if state in STATES else "visible"  # type: ignore[return-value]
 
+    # -- what a reader of cells needs (the parts it parses itself) ------------------------
+    def sheet_part(self, name: str) -> str:
+        """The zip member holding sheet ``name``."""
+        return self._sheet(name).part
+
+    @property
+    def date1904(self) -> bool:
+        """Dates count from 1904 (old Mac workbooks), not 1900."""
+        return self._date1904()
+
+    def styles_part(self) -> str | None:
+        return self._styles_part()
+
+    def shared_strings_part(self) -> str | None:
+        for rtype, tp in self._targets(self._wb_part):
+            if rtype == _opc.RT_SHARED_STRINGS:
+                return tp
+        return None
+
+    def tables(self, sheet: str) -> dict[str, str]:
+        """Each table of a worksheet: display name → range (``"A3:AG72"``)."""
+        s = self._sheet(sheet)
+        return {str(t.get("displayName") or t.get("name") or ""): str(t.get("ref") or "")
+                for _, t in self._tables(s)}
+
+    @property
+    def extension(self) -> str:
+        """The file extension Excel requires for this package (``.xlsx``, ``.xlsm``, ``.xltx``,
+        ``.xltm`` or ``.xlam``): Excel refuses a file whose name says otherwise."""
+        return _opc.WORKBOOK_CONTENT_TYPES.get(self.content_type(self._wb_part) or "", ".xlsx")
+
     @property
     def macro_enabled(self) -> bool:
         return _opc.WORKBOOK_CONTENT_TYPES.get(self.content_type(self._wb_part) or "") in (
