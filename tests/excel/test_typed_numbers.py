@@ -1,5 +1,6 @@
-"""Typing 50% in Excel stores the number 0.5 with the format 0%: the same mark as the text
-"50%", on the file engine and on the remote engine (issue 13, item 6)."""
+"""Typing 50% in Excel stores the number 0.5 with the format 0%, and 2021/3/31 a date
+serial shown as a date: the same marks as the texts "50%" and "2021/3/31", on the file
+engine and on the remote engine (issue 13, item 6)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ from tests.test_merge_common import value_at
 from xlplan import excel
 from xlplan.files import recompute_file
 
-ROWS = (("4-2-01", "projection"), ("4-2-14", "actual"))
 SHOWN = ("evaluated", "progress", "computed_trend", "computed_mark", "trend", "mark")
 
 
 def _marks(path_or_wb) -> dict[tuple[str, str], object]:  # type: ignore[no-untyped-def]
-    return {(rid, k): value_at(path_or_wb, rid, k) for rid in ("4-2-01", "4-2-14") for k in SHOWN}
+    return {(rid, k): value_at(path_or_wb, rid, k) for rid in ("4-2-01", "4-2-14", "4-2-16")
+            for k in SHOWN}
 
 
 def _remote(path: Path):  # type: ignore[no-untyped-def]

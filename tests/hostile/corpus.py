@@ -18,6 +18,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -473,6 +474,9 @@ def percent_as_number(path: Path) -> Path:
         ws2, ref2 = _cell(wb, "4-2-14", "actual")
         ws2[ref2].value = 0.25
         ws2[ref2].number_format = "0.0%"
+        ws3, ref3 = _cell(wb, "4-2-16", "actual")
+        ws3[ref3].value = datetime(2021, 3, 31)
+        ws3[ref3].number_format = "yyyy/m/d"
     return _edit(path, change)
 
 
@@ -481,6 +485,7 @@ def percent_as_text(path: Path) -> Path:
     def change(wb: Workbook) -> None:
         _text(wb, "4-2-01", "projection", "50%")
         _text(wb, "4-2-14", "actual", "25.0%")
+        _text(wb, "4-2-16", "actual", "2021/3/31")
     return _edit(path, change)
 
 

@@ -261,3 +261,15 @@ def test_other_writers_see_a_consistent_file_after_a_refusal(tmp_path: Path) -> 
                  if p.name.startswith((".xlplan-", ".~", ".~xlplan-lock"))]
     assert leftovers == []
     assert snap(master).data == before
+
+
+def test_a_folder_named_like_a_workbook(tmp_path: Path) -> None:
+    folder = tmp_path / "資料4.xlsx"
+    folder.mkdir()
+    for argv in (["check", folder], ["recompute", folder], ["render", folder],
+                 ["update", folder], ["export", folder], ["merge", folder, folder],
+                 ["split", folder, "--out", tmp_path / "o"],
+                 ["rollover", folder, "--to", "2021", "-o", tmp_path / "n.xlsx"]):
+        run = cli(*argv)
+        assert run.code == 2 and "フォルダー" in one_line(run), (argv, run.err)
+    assert list(folder.iterdir()) == [] and not (tmp_path / "n.xlsx").exists()

@@ -524,15 +524,13 @@ def _format_cell(cell: Cell, f: p.Format) -> None:
         cell.number_format = f.number_format
 
 
-def _cells_of(ws: Worksheet, rng: str, *, merged_ok: bool = True) -> Iterable[Cell]:
+def _cells_of(ws: Worksheet, rng: str) -> Iterable[Cell]:
     r0, c0, r1, c1 = p.bounds(rng)
     for r in range(r0, r1 + 1):
         for c in range(c0, c1 + 1):
             cell = ws._cells.get((r, c))
             if cell is None:
                 cell = ws._cells[(r, c)] = Cell(ws, row=r, column=c)
-            elif isinstance(cell, MergedCell) and not merged_ok:
-                continue
             yield cell
 
 
