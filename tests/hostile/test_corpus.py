@@ -41,12 +41,18 @@ IN_PLACE = ("check", "recompute", "render", "update", "merge")
 DEFAULT_EXIT = {"check": 1, "update": 1}
 
 
-def _params() -> list[object]:
+# Every case runs check and recompute in the quick lane (`make quick`); the other commands
+# over every case run in `make test` (marked slow: the whole matrix takes minutes).
+QUICK = ("check", "recompute")
+
+
+def _params(commands: tuple[str, ...]) -> list[object]:
     out = []
     for name, case in CASES.items():
-        for command in COMMANDS:
-            marks = [pytest.mark.slow] if case.slow else []
-            out.append(pytest.param(name, command, id=f"{name}-{command}", marks=marks))
+        for command in commands:
+            slow = case.slow or command not in QUICK
+            out.append(pytest.param(name, command, id=f"{name}-{command}",
+                                    marks=[pytest.mark.slow] if slow else []))
     return out
 
 
@@ -86,8 +92,34 @@ def _build(name: str, master: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("name", "command"), _params())
-def test_command_on_hostile_master(tmp_path: Path, name: str, command: str) -> None:
+# One class per group of commands: pytest-xdist (--dist loadscope) gives each its worker.
+class TestReading:
+    @pytest.mark.parametrize(("name", "command"), _params(("check", "export")))
+    def test_command_on_hostile_master(self, tmp_path: Path, name: str, command: str) -> None:
+        run_case(tmp_path, name, command)
+
+
+class TestWriting:
+    @pytest.mark.parametrize(("name", "command"), _params(("recompute", "render", "update")))
+    def test_command_on_hostile_master(self, tmp_path: Path, name: str, command: str) -> None:
+        run_case(tmp_path, name, command)
+
+
+class TestRoundTrip:
+    @pytest.mark.parametrize(("name", "command"), _params(("split", "merge", "rollover")))
+    def test_command_on_hostile_master(self, tmp_path: Path, name: str, command: str) -> None:
+        run_case(tmp_path, name, command)
+
+
+def test_every_command_is_run() -> None:
+    covered = {c for cls in (TestReading, TestWriting, TestRoundTrip)
+               for mark in cls.test_command_on_hostile_master.pytestmark  # type: ignore[attr-defined]
+               for p in mark.args[1] for c in [p.values[1]]}
+    assert covered == set(COMMANDS)
+
+
+def run_case(tmp_path: Path, name: str, command: str) -> None:
+    """One command on one hostile master, with every check of the module docstring."""
     case = CASES[name]
     master, back = scene(tmp_path)
     path = _build(name, master)

@@ -20,7 +20,7 @@ from xlplan.core.findings import Finding, Level
 from xlplan.core.layout import Kind, columns_for, heading_key, heading_keys, heading_shown
 from xlplan.core.model import RowData, SheetRead
 from xlplan.core.plan import bounds, col_letter, ref
-from xlplan.core.texts import finding
+from xlplan.core.texts import WORDS, finding
 
 HEADER_SEARCH_ROWS = 10
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!",
@@ -225,7 +225,7 @@ def rows_from_grid(layout: SheetLayout, grid: Grid,
 
 def _row_name(values: Mapping[str, object], rid: str, row: int) -> str:
     name = values.get("indicator")
-    return str(name).strip() if isinstance(name, str) and name.strip() else (rid or f"{row}行目")
+    return str(name).strip() if isinstance(name, str) and name.strip() else (rid or WORDS["row"].format(row=row))
 
 
 def _id_text(v: object) -> str:

@@ -813,6 +813,10 @@ UI: dict[str, str] = {
     "file.damaged": "中身の一部が読めません",
     "file.bad_member": "ファイルの一部（{member}）が壊れています",
     "file.unloadable": "中身を読み込めません",
+    # --- hostile files (issue 13) ----------------------------------------------------------
+    "file.sheet_part_missing": "シート「{sheet}」の中身がありません",
+    "file.sheet_unreadable": "シート「{sheet}」を読めません",
+    "file.copy_unmakeable": "配布ファイルを作れません",
     "check.done": "入力チェック：{summary}\n詳しくは「チェック結果」シートを見てください。",
     # --- recompute and render ------------------------------------------------------
     "recompute.nothing": "判定は最新です（変更はありません）。",

@@ -34,7 +34,7 @@ from xlplan.core.layout import (
 from xlplan.core.logs import HISTORY
 from xlplan.core.meta import is_report_fp, meta_label
 from xlplan.core.sheetread import locate, rows_of
-from xlplan.core.texts import GROUP_WORDS, refuse
+from xlplan.core.texts import GROUP_WORDS, refuse, say
 from xlplan.engines.returned import ISSUER
 from xlplan.engines.xlsx import atomic_write, openpyxl_bytes, read_sheet
 from xlplan.ooxml import Package
@@ -48,7 +48,7 @@ MASTER_ONLY = (core.MASTER_ID, core.ISSUE_LOG, core.MERGE_LOG, core.RETURN_LOG, 
 def not_carried(pkg: Package) -> list[str]:
     """What the copies (written through openpyxl) do not carry of what the master holds on
     the sheets a copy keeps, in words for a finding: "テキストボックス・図形（4-2入力）"."""
-    from xlplan.core.texts import UI, say
+    from xlplan.core.texts import UI
 
     seen: dict[str, None] = {}
     for item in pkg.inventory():
@@ -67,7 +67,7 @@ def copy_bytes(master: bytes, keep: set[str], stamp: core.Stamp, label: str) -> 
     try:
         wb = load_workbook(io.BytesIO(openpyxl_bytes(master)), rich_text=True)
     except Exception as e:  # openpyxl cannot load what Excel could not have saved
-        raise refuse("corrupt", label, what="配布ファイルを作れません",
+        raise refuse("corrupt", label, what=say("file.copy_unmakeable"),
                      detail=f"{type(e).__name__}: {str(e)[:200]}") from e
     make_copy(wb, keep, stamp)
     buf = io.BytesIO()

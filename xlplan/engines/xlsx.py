@@ -203,13 +203,14 @@ def openpyxl_bytes(data: bytes) -> bytes:
 
 
 def _broken_what(detail: str) -> str:
+    """What the package reader's English detail names, in the refusal's words."""
     m = re.search(r"the part of sheet '(.*?)'", detail)
     if m:
-        return f"シート「{m.group(1)}」の中身がありません"
+        return say("file.sheet_part_missing", sheet=m.group(1))
     m = re.search(r"part /(\S+) cannot be read", detail)
     if m:
-        return f"ファイルの一部（{m.group(1)}）が壊れています"
-    return "途中で切れているか、中身の一部が読めません"
+        return say("file.bad_member", member=m.group(1))
+    return say("file.truncated")
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam")
@@ -366,10 +367,10 @@ class PackageReader:
         try:
             return self._worksheet(name, state)
         except PackageError as e:
-            raise refuse("corrupt", self.label, what=f"シート「{name}」を読めません",
+            raise refuse("corrupt", self.label, what=say("file.sheet_unreadable", sheet=name),
                          detail=e.detail) from e
         except Exception as e:  # a damaged sheet part: lxml, openpyxl and int() errors
-            raise refuse("corrupt", self.label, what=f"シート「{name}」を読めません",
+            raise refuse("corrupt", self.label, what=say("file.sheet_unreadable", sheet=name),
                          detail=f"{type(e).__name__}: {str(e)[:200]}") from e
 
     def _worksheet(self, name: str, state: str) -> SheetRead:
