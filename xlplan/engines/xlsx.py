@@ -740,7 +740,10 @@ class XlsxEngine(Engine):
         out = set()
         for name in self.pkg.sheet_names:
             data = self.pkg.part_bytes(self.pkg.sheet_part(name))
-            for m in _PROTECTION.finditer(data):
+            at = data.find(b"sheetProtection")  # bytes.find is fast on a big sheet
+            if at < 0:
+                continue
+            for m in _PROTECTION.finditer(data, max(0, data.rfind(b"<", 0, at))):
                 attrs = m.group(1)
                 if re.search(rb"\b(?:password|hashValue)\s*=", attrs) and (
                         self.pkg.sheet_kind(name) != "worksheet"
