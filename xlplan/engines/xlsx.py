@@ -53,7 +53,6 @@ from xlplan.ooxml import Package, PackageError, SheetState
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
 ZIP_MAGIC = b"PK\x03\x04"
 BACKUP_DIR = "backup"
-MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
 
 # The work area of a sheet ends where its content does; a cell after a gap of this many
 # empty rows (columns) is "far away" (a Ctrl+End slip), reported and not read.
