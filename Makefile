@@ -21,7 +21,7 @@ test: lint
 	$(PY) -m pytest -q -n auto --dist loadscope
 
 quick: setup
-	$(PY) -m pytest -q -n auto --dist loadscope -m "not slow"
+	XLPLAN_LANE=quick $(PY) -m pytest -q -n auto --dist loadscope -m "not slow"
 
 bench: setup
 	$(PY) benchmarks/bench_core.py

@@ -121,6 +121,7 @@ def test_subject_body_and_addresses(sent: tuple[Path, Path, Path],
     assert parse(drafts / f"資料4_{KYOSO}.eml")["To"].addresses == ()
 
 
+@pytest.mark.slow
 def test_warnings_say_what_to_fill_in(tmp_path: Path) -> None:
     master = new_master(tmp_path, "資料4.xlsx")
     _settings(master, addresses=ADDRESSES)

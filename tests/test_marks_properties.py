@@ -14,6 +14,7 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.lanes import examples
 from xlplan.core.marks import judge
 from xlplan.core.schemes import Scheme, grade_order, preset, preset_names
 from xlplan.core.settings import Direction, MarkLabels, Settings
@@ -210,7 +211,7 @@ parsed_values = st.builds(
 )
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(
     sheet=st.sampled_from(["4-1", "4-2", "4-3", ""]),
     b=parsed_values,
@@ -266,7 +267,7 @@ parsed_issue11 = st.builds(
 any_scheme = st.one_of(st.none(), st.sampled_from([preset(n) for n in preset_names()]))
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(
     sheet=st.sampled_from(["4-1", "4-2", "4-3"]),
     b=parsed_issue11,

@@ -16,6 +16,7 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.lanes import examples
 from xlplan.core import merge as core
 from xlplan.core.layout import INPUT_SHEET, Kind, columns_for
 from xlplan.core.model import RowData
@@ -82,7 +83,7 @@ def applied(plan: core.MergePlan) -> set[core.AppliedKey]:
     return {core.applied_key(STAMP.issue_id, c.row_id, c.key, c.new_text) for c in plan.changes}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(master_edits=EDITS, staff_edits=EDITS, later_edits=LATER)
 def test_merge_is_idempotent_and_loses_nothing(master_edits: dict[tuple[str, str], object],
                                                staff_edits: dict[tuple[str, str], object],

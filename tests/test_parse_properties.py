@@ -9,6 +9,7 @@ from datetime import date
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from tests.lanes import examples
 from xlplan.core.normalize import normalize
 from xlplan.core.parse import Parser, parse_value
 from xlplan.core.values import Parsed, Status
@@ -38,7 +39,7 @@ def semantic(p: Parsed) -> tuple[object, ...]:
     return (*(getattr(p, f) for f in SEMANTIC), p.parts)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(any_text)
 @example("－")
 @example("（令和2年12月1日現\n在")
@@ -52,7 +53,7 @@ def test_never_raises_and_never_needs_the_safety_net(text: str) -> None:
     assert p.text == text
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(any_text)
 @example("ア－－ク")
 @example("ｱ-")
@@ -63,7 +64,7 @@ def test_normalize_is_idempotent(text: str) -> None:
     assert normalize(once) == once
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(any_text)
 def test_parse_reads_the_normalised_text(text: str) -> None:
     assert semantic(parse_value(text)) == semantic(parse_value(normalize(text)))
@@ -86,7 +87,7 @@ def typed(n: int, comma: bool, wide: bool) -> str:
     return s
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(amounts, units, st.booleans(), st.booleans())
 def test_a_typed_number_reads_back(n: int, unit: str, comma: bool, wide: bool) -> None:
     p = parse_value(typed(n, comma, wide) + unit)
@@ -95,7 +96,7 @@ def test_a_typed_number_reads_back(n: int, unit: str, comma: bool, wide: bool) -
     assert p.warnings == ()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(amounts, units, st.booleans())
 def test_adding_approx_keeps_the_value(n: int, unit: str, comma: bool) -> None:
     text = typed(n, comma, False) + unit
@@ -104,7 +105,7 @@ def test_adding_approx_keeps_the_value(n: int, unit: str, comma: bool) -> None:
     assert (approx.value, approx.unit) == (plain.value, plain.unit)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     amounts,
     units,
@@ -125,13 +126,13 @@ def test_an_as_of_note_does_not_change_the_value(
     assert dated.as_of == date(y, month, calendar.monthrange(y, month)[1])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(amounts, st.sampled_from(["△", "▲", "-", "－"]))
 def test_accounting_minus(n: int, sign: str) -> None:
     assert parse_value(f"{sign}{n:,}").value == -n
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(alphabet="－―‐—ー- \n\u3000", min_size=1, max_size=6))
 def test_dashes_alone_mean_none(text: str) -> None:
     assert parse_value(text).status is Status.NONE
@@ -153,7 +154,7 @@ fast_shaped = st.builds(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.one_of(fast_shaped, cells))
 def test_fast_path_agrees_with_the_general_reader(text: str) -> None:
     parser = Parser(cache_size=0)
@@ -177,7 +178,7 @@ fast_taken = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(fast_taken)
 def test_fast_path_takes_the_common_shape(text: str) -> None:
     parser = Parser(cache_size=0)
@@ -208,7 +209,7 @@ scales = st.sampled_from([("千", 1_000), ("万", 10_000), ("億", 100_000_000),
 small = st.integers(min_value=1, max_value=9_999)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(small, scales, st.sampled_from(["人", "件", "円", "回"]), st.booleans())
 def test_a_scale_reads_the_same_after_a_space(n: int, scale: tuple[str, int], unit: str,
                                                space: bool) -> None:
@@ -222,7 +223,7 @@ bounds = st.sampled_from([("以上", "min", True), ("以下", "max", True), ("�
                           ("未満", "max", False), ("以内", "max", True)])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(amounts, units, bounds, st.booleans())
 def test_a_bound_word_keeps_the_value(n: int, unit: str, bound: tuple[str, str, bool],
                                       space: bool) -> None:
@@ -234,7 +235,7 @@ def test_a_bound_word_keeps_the_value(n: int, unit: str, bound: tuple[str, str, 
     assert (bounded.bound.side, bounded.bound.inclusive) == (side, inclusive)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(amounts, st.sampled_from(["件", "人", "回", "%"]),
        st.sampled_from(["毎年", "毎年度 ", "年間 ", "5年間で\n", "3か年で", "最終年度までに ",
                         "累計 ", "①利用件数 ", "指標3_件数:", "目標1：満足度 ", "No.4 "]))
@@ -244,7 +245,7 @@ def test_a_prefix_is_never_the_value(n: int, unit: str, prefix: str) -> None:
     assert (p.value, p.unit, p.status) == (n, unit, None)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.floats(min_value=0, max_value=10, allow_nan=False),
        st.sampled_from(["0%", "0.0%", "0.00%", "#,##0.0%"]))
 def test_a_percent_format_is_a_percent(x: float, fmt: str) -> None:

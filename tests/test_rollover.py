@@ -181,6 +181,7 @@ def test_target_changes_from_a_csv_file(tmp_path: Path) -> None:
     assert [(r["id"], r["new"]) for r in recs] == [("4-3-01", "10件")]
 
 
+@pytest.mark.slow
 def test_target_changed_in_a_cell_without_a_record_is_recorded_as_such(tmp_path: Path) -> None:
     master = new_master(tmp_path)
     y2021 = tmp_path / "2021.xlsx"
@@ -238,6 +239,7 @@ def test_cli_rollover(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert T0 < T2
 
 
+@pytest.mark.slow
 def test_copies_of_next_years_master_carry_their_rows_history_only(tmp_path: Path) -> None:
     from xlplan.core.layout import HISTORY_SHEET, SETTINGS_SHEET
     from xlplan.files import split_file as split_master

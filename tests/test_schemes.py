@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import run_cli
+from tests.lanes import examples
 from tests.test_marks_rules import CASES as RULE_CASES
 from xlplan.cli import main
 from xlplan.core.layout import DIRECTION_BY_WORD
@@ -359,7 +360,7 @@ targets = st.one_of(numbers, bounded, st.just(parse_value("増加を目指しま
 schemes = st.sampled_from([preset(name) for name in preset_names()] + [FUKUOKA, None])
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=examples(600), deadline=None)
 @given(v1=ints, v2=ints, b=st.one_of(numbers, st.just(NONE)), t=targets,
        direction=st.sampled_from([Direction.INCREASE, Direction.DECREASE, Direction.MAINTAIN]),
        scheme=schemes, fy=st.integers(min_value=2018, max_value=2026),
@@ -386,7 +387,7 @@ def test_a_better_value_never_gets_a_worse_grade(v1: int, v2: int, b: Parsed, t:
         assert m_worse == m_better, (worse, better, m_worse, m_better)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(b=st.one_of(numbers, st.just(NONE), st.just(UNDETERMINED)),
        v=st.one_of(numbers, st.just(NONE), st.just(UNDETERMINED), st.just(parse_value("未整備"))),
        t=st.one_of(targets, st.just(parse_value("基準値より5割減")),
@@ -632,7 +633,7 @@ def test_reason_codes_cover_the_templates() -> None:
 # --------------------------------------------------------------------------- integration
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(full=st.sampled_from([1.0, 0.9, 1.2]), half=st.sampled_from([0.5, 0.3, 0.6, 0.25]),
        labels=st.sampled_from([MarkLabels(), MarkLabels(full="達成", half="良", some="可",
                                                         none="同", worse="減", reached="到",

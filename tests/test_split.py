@@ -95,6 +95,7 @@ def test_copy_is_the_template_with_only_the_groups_rows(tmp_path: Path) -> None:
     assert ws.protection.sheet
 
 
+@pytest.mark.slow
 def test_stamp_records_master_issue_time_and_row_fingerprints(tmp_path: Path) -> None:
     master = new_master(tmp_path)
     res = split_master(master, tmp_path / "out", by="middle", now=T0)

@@ -196,6 +196,7 @@ def test_status_write_rebuilds_the_sheet(loop: Loop, tmp_path: Path) -> None:
     assert states["取込せず"].endswith("FFC7CE")
 
 
+@pytest.mark.slow
 def test_rerunning_split_marks_the_old_copies_superseded(tmp_path: Path) -> None:
     master = new_master(tmp_path)
     first = split_file(master, tmp_path / "1", by="sheet", now=T0, due=DUE)

@@ -32,6 +32,7 @@ from tests.addin.conftest import (
     ole,
     source_lines,
 )
+from tests.lanes import examples
 from xlplan.addin.vba_project import compress
 
 # xlwings' client for xlwings Server: Remote.bas and what it needs to compile (Remote
@@ -206,7 +207,7 @@ def test_module_streams_are_really_compressed(built: Path) -> None:
         assert data[0] == 1 and header & 0x8000 and header & 0x7000 == 0x3000, name
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.one_of(
     st.binary(max_size=9000),
     st.text(alphabet="ABab _\r\n'\"()=&.", max_size=12000).map(str.encode),

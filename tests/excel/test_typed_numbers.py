@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import xlwings as xw
 from openpyxl import load_workbook
 
@@ -36,6 +37,7 @@ def _remote(path: Path):  # type: ignore[no-untyped-def]
     return wb
 
 
+@pytest.mark.slow  # four recomputes on two engines; the hostile corpus checks the case quickly
 def test_percent_typed_as_number_gives_the_mark_of_the_text(workbook_copy: Path,
                                                             tmp_path: Path) -> None:
     as_text = percent_as_text(_fresh(workbook_copy, tmp_path / "text.xlsx"))

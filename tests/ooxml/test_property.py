@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.lanes import examples
 from xlplan.ooxml import Package
 
 ILLEGAL = "".join(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20),
@@ -36,7 +37,7 @@ def small() -> bytes:
     return buf.getvalue()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=st.lists(texts, min_size=1, max_size=6))
 def test_text_round_trips_through_openpyxl(small: bytes, values: list[str]) -> None:
     pkg = Package.read(small)
@@ -52,7 +53,7 @@ def test_text_round_trips_through_openpyxl(small: bytes, values: list[str]) -> N
             assert decode(got) == v
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(prefix=st.text(legal_chars, max_size=5), bad=st.sampled_from(list(ILLEGAL)),
        suffix=st.text(legal_chars, max_size=5))
 def test_illegal_characters_refused(small: bytes, prefix: str, bad: str, suffix: str) -> None:
