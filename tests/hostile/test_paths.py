@@ -273,3 +273,32 @@ def test_a_folder_named_like_a_workbook(tmp_path: Path) -> None:
         run = cli(*argv)
         assert run.code == 2 and "フォルダー" in one_line(run), (argv, run.err)
     assert list(folder.iterdir()) == [] and not (tmp_path / "n.xlsx").exists()
+
+
+def test_a_bug_ends_in_one_line_and_a_log_and_the_master_is_untouched(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The top-level guard: an exception nobody foresaw (here a fault injected into the
+    file engine in the middle of writing) is one line on stderr, exit 3 (not 1, which
+    means "check found errors"), the traceback in a log file, and the master as it was."""
+    from xlplan.engines.xlsx import XlsxEngine
+
+    master, back = scene(tmp_path)
+    before = master.read_bytes()
+
+    def broken(self: XlsxEngine, plan: object) -> None:
+        raise ZeroDivisionError("injected fault")
+
+    monkeypatch.setattr(XlsxEngine, "_apply", broken)
+    run = cli("merge", master, back)
+    assert run.code == 3, (run.out, run.err)
+    line = one_line(run)
+    assert "予期しないエラー" in line and "ZeroDivisionError" in line
+    assert "Traceback" not in run.err
+    log = Path(re.search(r"(\S+xlplan-error-\S+?\.log)", line).group(1))  # type: ignore[union-attr]
+    try:
+        text = log.read_text(encoding="utf-8")
+        assert "Traceback" in text and "injected fault" in text and "_apply" not in line
+    finally:
+        log.unlink()
+    assert master.read_bytes() == before
+    assert not backups(tmp_path)
