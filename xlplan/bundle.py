@@ -330,11 +330,8 @@ def _download(wheels: Path, python: str, requirements: Sequence[str],
 # --- the folder ----------------------------------------------------------------------------
 
 def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
     with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:

@@ -942,11 +942,8 @@ def _covered(boxes: Sequence[tuple[int, int, int, int]], r: int, c: int) -> bool
 
 
 def _digest(path: Path) -> str:
-    h = hashlib.sha256()
     with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _same_file(a: Path, b: Path) -> bool:
