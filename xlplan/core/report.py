@@ -83,16 +83,20 @@ class ReportColumn:
 # stacked text); LibreOffice cannot wrap stacked text, so a 30-character 小項目 over one
 # indicator would need a 400pt row or be cut off (as several are in the seed). 小項目 are
 # therefore printed as wrapped text, as the seed's 4-3 does.
+# The value columns, the same on every sheet.
+_VALUES: tuple[tuple[str, float, ColumnKind], ...] = (
+    ("indicator", 19, ColumnKind.TEXT),
+    ("baseline", 14, ColumnKind.TEXT),
+    ("actual", 15, ColumnKind.TEXT),
+    ("projection", 14, ColumnKind.TEXT),
+    ("basis", 16, ColumnKind.TEXT),
+)
 _ORDER: dict[str, tuple[tuple[str, float, ColumnKind], ...]] = {
     "4-1": (
         ("major", 4.5, ColumnKind.STACKED),
         ("middle", 4.5, ColumnKind.STACKED),
         ("program", 14, ColumnKind.GROUP),
-        ("indicator", 19, ColumnKind.TEXT),
-        ("baseline", 14, ColumnKind.TEXT),
-        ("actual", 15, ColumnKind.TEXT),
-        ("projection", 14, ColumnKind.TEXT),
-        ("basis", 16, ColumnKind.TEXT),
+        *_VALUES,
         ("mid_target", 11, ColumnKind.TEXT),
         ("final_target", 11, ColumnKind.TEXT),
         ("status_text", 34, ColumnKind.TEXT),
@@ -109,11 +113,7 @@ _ORDER: dict[str, tuple[tuple[str, float, ColumnKind], ...]] = {
         ("middle", 4.5, ColumnKind.STACKED),
         ("minor", 9, ColumnKind.GROUP),
         ("program", 14, ColumnKind.GROUP),
-        ("indicator", 19, ColumnKind.TEXT),
-        ("baseline", 14, ColumnKind.TEXT),
-        ("actual", 15, ColumnKind.TEXT),
-        ("projection", 14, ColumnKind.TEXT),
-        ("basis", 16, ColumnKind.TEXT),
+        *_VALUES,
         ("final_target", 12, ColumnKind.TEXT),
         ("status_text", 36, ColumnKind.TEXT),
         ("challenges", 26, ColumnKind.TEXT),

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from ._xml import NS_MAIN, Element, Tree, canonical, children, insert_in_order, local, q
+from ._xml import NS_MAIN, Element, Tree, canonical, children, insert_in_order, q
 
 # CT_Stylesheet child sequence (§18.8.39 styleSheet; schema sml.xsd).
 STYLESHEET_ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs",
@@ -204,12 +204,12 @@ class Styles:
                     font.remove(c)
                 color = etree.Element(q("color"))
                 color.set("rgb", _rgb(font_rgb, "font_rgb"))
-                _insert_font_child(font, color)
+                insert_in_order(font, color, FONT_ORDER)
             if bold is not None:
                 for b in children(font, q("b")):
                     font.remove(b)
                 if bold:
-                    _insert_font_child(font, etree.Element(q("b")))
+                    insert_in_order(font, etree.Element(q("b")), FONT_ORDER)
             xf.set("fontId", str(self.add_font(font)))
             xf.set("applyFont", "1")
         return self.add_xf(xf)
@@ -217,16 +217,6 @@ class Styles:
     # -- import from another stylesheet ----------------------------------------------
     def importer(self, other: Styles) -> StyleImporter:
         return StyleImporter(other, self)
-
-
-def _insert_font_child(font: Element, child: Element) -> None:
-    rank = FONT_ORDER.index(local(child))
-    for i, sib in enumerate(font):
-        name = local(sib)
-        if name in FONT_ORDER and FONT_ORDER.index(name) > rank:
-            font.insert(i, child)
-            return
-    font.append(child)
 
 
 class StyleImporter:
