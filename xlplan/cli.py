@@ -438,7 +438,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         # A file named like an option (-o.xlsx) reads as one: argparse says a file is missing.
         dashed = any(a.startswith("-") and "." in a and not a.startswith("--") for a in _ARGV)
-        hint = say("cli.dash_hint") if "-" in message or dashed else ""
+        hint = say("cli.dash_hint") if dashed else ""
         self.exit(2, f"xlplan: {say('cli.usage', message=message)}{hint} "
                      f"(usage error: {message})\n")
 

@@ -194,6 +194,9 @@ def test_a_file_named_like_an_option(tmp_path: Path) -> None:
         ok = subprocess.run([sys.executable, "-m", "xlplan", *argv], capture_output=True,
                             text=True, cwd=tmp_path)
         assert ok.returncode == 1, ok.stderr
+    # A usage error with no file named like an option does not get the hint.
+    plain = cli("judge", "--baseline", "1")
+    assert plain.code == 2 and "--sheet" in one_line(plain) and "./-o.xlsx" not in plain.err
 
 
 def test_a_file_name_with_a_line_break_gives_one_line(tmp_path: Path) -> None:
