@@ -125,6 +125,14 @@ LABELS = [
       N(120, "件", label="第2期")),
     C("県内全市町村（54市町村）", "a short word naming the one count in brackets",
       N(54, "市町村", label="県内全市町村")),
+    C("65歳以上の割合 28.1%", "a number with its unit and bound before の describes the "
+      "noun (an age band); the value follows", N(28.1, "%", label="65歳以上の割合")),
+    C("1日あたりの利用者 120人", "…あたりの: a rate phrase describing the noun, not the value",
+      N(120, "人", label="1日あたりの利用者")),
+    C("人口10万人あたりの件数 5.2件", "a per-capita base in the label (10万人) is not the value",
+      N(5.2, "件", label="人口10万人あたりの件数")),
+    C("前年比10%の増加", "…の with no number after it: the number is the value",
+      N(10, "%", label="前年比")),
     C("目標 1", "a lone number after a word is the value (nothing follows it)", N(1)),
     C("満足度 80%", "an ordinary label", N(80, "%", label="満足度")),
 ]

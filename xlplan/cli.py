@@ -437,8 +437,11 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         # A file named like an option (-o.xlsx) reads as one: argparse says a file is missing.
-        dashed = any(a.startswith("-") and "." in a and not a.startswith("--") for a in _ARGV)
-        hint = say("cli.dash_hint") if dashed else ""
+        dashed = any(a.startswith("-") and "." in a and not a.startswith("--")
+                     and not a[1:2].isdigit() for a in _ARGV)
+        # A value that starts with a minus (-5%, -1.2) reads as an option too.
+        negative = any(a.startswith("-") and a[1:2].isdigit() for a in _ARGV)
+        hint = say("cli.dash_hint") if dashed else say("cli.minus_hint") if negative else ""
         self.exit(2, f"xlplan: {say('cli.usage', message=message)}{hint} "
                      f"(usage error: {message})\n")
 

@@ -197,6 +197,10 @@ def test_a_file_named_like_an_option(tmp_path: Path) -> None:
     # A usage error with no file named like an option does not get the hint.
     plain = cli("judge", "--baseline", "1")
     assert plain.code == 2 and "--sheet" in one_line(plain) and "./-o.xlsx" not in plain.err
+    # A value starting with a minus is told to come after --, and then it is read.
+    minus = cli("parse", "-5.0%")
+    assert minus.code == 2 and "-- -5%" in one_line(minus) and "./-o.xlsx" not in minus.err
+    assert cli("parse", "--", "-5.0%").code == 0
 
 
 def test_a_file_name_with_a_line_break_gives_one_line(tmp_path: Path) -> None:

@@ -835,8 +835,8 @@ class Parser:
             if m.start() < prev_end:
                 continue
             tok = self._token(m, masked)
-            if self._is_numbering(m, tok, masked):
-                continue  # 指標3_…: stays in the label of the number that follows
+            if self._is_numbering(m, tok, masked) or self._qualifies_a_noun(tok, masked):
+                continue  # 指標3_…, 65歳以上の割合: stays in the label of the number that follows
             # The words in front: qualifiers, then the label (its last line).
             before = label_src[prev_end : tok.start]
             before = before.rstrip(" \n")
@@ -895,6 +895,22 @@ class Parser:
         if not glued and nxt not in ".)":
             return False
         return self._later_digit.search(masked, tok.end + 1) is not None
+
+    def _qualifies_a_noun(self, tok: _Token, masked: str) -> bool:
+        """65歳以上の割合 28.1%, 1日あたりの利用者 120人: a number with its unit (and bound)
+        followed by の describes the noun after it; it is part of the label when another
+        number follows (基準値の2倍 and 10%の増加 are unaffected: nothing follows)."""
+        if tok.unit is None:
+            return False
+        after = tok.end
+        if tok.bound is not None:
+            after = masked.index(tok.bound.word, after) + len(tok.bound.word)
+        after += len(masked[after:]) - len(masked[after:].lstrip(" "))
+        per = next((w for w in self.lexicon.RATE_WORDS if masked.startswith(w, after)), "")
+        after += len(per)
+        if not masked.startswith("の", after):
+            return False
+        return self._later_digit.search(masked, after + 1) is not None
 
     def _token(self, m: re.Match[str], masked: str) -> _Token:
         lx = self.lexicon

@@ -892,6 +892,7 @@ UI: dict[str, str] = {
     "cli.bundle_next": "このフォルダーを職員のパソコンにコピーし、install.bat を実行してもらってください（README.txt）。",
     "cli.usage": "コマンドの指定が正しくありません（{message}）。xlplan --help で使い方を確認してください。",
     "cli.dash_hint": "ファイル名が「-」で始まる場合は ./-o.xlsx のように指定してください。",
+    "cli.minus_hint": "「-」で始まる値は -- の後に書いてください（例: xlplan parse -- -5%）。",
     "demo.check": "1/4 チェック / check: {path}",
     "demo.recompute": "2/4 判定を再計算 / recompute",
     "demo.changed": "   {cells}セル更新 / cells changed",
