@@ -368,6 +368,33 @@ def test_a_value_beside_a_relative_phrase_stays_the_value() -> None:
     assert p.relative is not None and p.relative.factor == 0.5
 
 
+# --------------------------------------------------------------------------- changes, M of N
+# Shapes seen beside the categories: a change written with an arrow (the newest
+# figure is the value, the older one a note), "M of N" (10校中8校, a fraction), and a
+# footnote mark after the unit.
+CHANGES_FRACTIONS = [
+    C("R2：1,234人→R3：1,500人", "a change from one year's figure to the next: the newest",
+      N(1500, "人", as_of=date(2022, 3, 31), note="R2:1,234人")),
+    C("1,234人(H30)→1,500人(R1)", "the same with dates in brackets; each date stays with "
+      "its figure", N(1500, "人", as_of=date(2020, 3, 31), note="1,234人(H30)")),
+    C("50%⇒60%", "another arrow", N(60, "%", note="50%")),
+    C("1,234人（→減少傾向）", "an arrow inside brackets is a comment, not a change",
+      N(1234, "人")),
+    C("100人→", "an arrow with nothing after it is not part of the unit", N(100, "人")),
+    C("10校中8校", "M of N: 8 of 10 schools, read as the fraction 8/10",
+      N(8, "校", denominator=10)),
+    C("54市町村中 40市町村（R2）", "M of N with a space and a date",
+      N(40, "市町村", denominator=54, as_of=date(2021, 3, 31))),
+    C("調査中 3件", "中 after a word is not M of N", N(3, "件", label="調査中")),
+    C("1,200人*", "a footnote mark is not part of the unit", N(1200, "人")),
+]
+
+
+@pytest.mark.parametrize("case", table("change", CHANGES_FRACTIONS))
+def test_changes_fractions_and_marks(case: C) -> None:
+    check(case)
+
+
 # --------------------------------------------------------------------------- 8 typed by Excel
 # (value, number format, expected (value, unit, status, as_of), why)
 TYPED = [

@@ -98,7 +98,7 @@ _YEARLESS = re.compile(
     r"(?<![\d,.])\d{1,2}(?:～\d{1,2})?月(?:\d{1,2}日)?(?:～\d{1,2}月(?:\d{1,2}日)?)?"
 )
 # Characters that end a unit.
-_UNIT_STOP = r"\s\d()【】,、:;。/～・\-+=<>「」『』\"'._\x00"
+_UNIT_STOP = r"\s\d()【】,、:;。/～・\-+=<>「」『』\"'._\x00→⇒➡➔*※"
 
 
 @dataclass(slots=True)
@@ -354,7 +354,13 @@ class Parser:
 
     def _parse_str(self, raw: str) -> Parsed:
         try:
-            s = normalize(raw).replace(_MASK, " ")
+            s = _OUT_OF.sub(r"\g<m>/\g<n>\g<u>", normalize(raw).replace(_MASK, " "))
+            later = _after_arrow(s)
+            if later is not None:  # R2：1,234人→R3：1,500人: the newest figure is the value
+                got = self._parse_fast(raw, s[later:]) or self._parse_normalized(raw, s[later:])
+                earlier = s[:later].rstrip(" \n" + _ARROWS)
+                return replace(got, note=self._join_notes([earlier, *([got.note] if got.note
+                                                                       else [])]))
             return self._parse_fast(raw, s) or self._parse_normalized(raw, s)
         except Exception:  # last resort; tests show normal text never gets here
             return self._unparseable(raw)
@@ -1174,6 +1180,30 @@ def _alternation(words: tuple[str, ...] | list[str]) -> re.Pattern[str]:
 
 def _has(words: re.Pattern[str], text: str) -> bool:
     return words.search(text) is not None
+
+
+_ARROWS = "→⇒➡➔"
+# 10校中8校, 54市町村中 40市町村: M of N, read as the fraction M/N (the same unit twice).
+_OUT_OF = re.compile(r"(?<![\d,.])(?P<n>\d[\d,]*)[ ]?(?P<u>[^\W\d_]{1,4})[ ]?中[ ]?"
+                     r"(?P<m>\d[\d,]*)[ ]?(?P=u)")
+
+
+def _after_arrow(s: str) -> int | None:
+    """Where the text after the last arrow outside brackets starts, when numbers stand on
+    both sides of it (``1,234人(H30)→1,500人(R1)``: a change from one figure to a newer
+    one); None otherwise."""
+    depth = 0
+    at = None
+    for i, c in enumerate(s):
+        if c in _OPENERS:
+            depth += 1
+        elif c in _CLOSERS:
+            depth = max(0, depth - 1)
+        elif c in _ARROWS and depth == 0:
+            at = i
+    if at is None or not _has_digit(s[:at]) or not _has_digit(s[at + 1 :]):
+        return None
+    return at + 1
 
 
 def _has_digit(text: str) -> bool:
