@@ -118,3 +118,19 @@ def test_read_only_folder(template_path: Path) -> None:
     finally:
         folder.chmod(0o755)
         shutil.rmtree(folder)
+
+
+def test_read_only_file(tmp_path: Path, template_path: Path) -> None:
+    """A master marked read-only (Windows' attribute, chmod a-w) is never replaced, even by
+    an administrator or root, who could."""
+    master = tmp_path / "資料4.xlsx"
+    shutil.copy2(template_path, master)
+    master.chmod(0o444)
+    before = master.read_bytes()
+    try:
+        res = run_cli("check", master)  # check writes チェック結果
+        _assert_refused(res, master, before, "読み取り専用", "read-only")
+        assert not (tmp_path / "backup").exists()
+        assert master.stat().st_mode & 0o777 == 0o444
+    finally:
+        master.chmod(0o644)

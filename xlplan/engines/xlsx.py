@@ -112,7 +112,11 @@ def check_writable(path: Path) -> None:
     if locked:
         raise refuse("open_in_excel", path, lock=lock_file(path).name)
     folder = path.parent
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+    if not os.access(folder, os.W_OK) or (path.exists() and (
+            not os.access(path, os.W_OK)
+            # Marked read-only (Windows' attribute, chmod a-w): respected even by an
+            # administrator, who could replace it.
+            or not path.stat().st_mode & 0o222)):
         raise refuse("read_only", path)
 
 
