@@ -42,3 +42,15 @@ def test_an_unreadable_setting_is_an_error_naming_the_cell(master: Path) -> None
     assert [(f.code, f.cell, f.level.value) for f in findings] == [
         ("settings_value_invalid", cell, "error")]
     assert "令和二年" in findings[0].message and findings[0].fix
+
+
+def test_a_formula_or_a_blank_setting_is_named_as_such(master: Path) -> None:
+    """A formula in a setting is never evaluated (its cached result is not trusted): the
+    message quotes the formula; a cleared setting says blank, not "None"."""
+    formula = _set(master, "◎の基準（進捗率がこの値以上）", "=1/0")
+    blank = _set(master, "○の基準（進捗率がこの値以上）", None)
+    found = {f.cell: f for f in check_file(master, write=False).findings
+             if f.sheet == SETTINGS_SHEET and f.code == "settings_value_invalid"}
+    assert set(found) == {formula, blank}
+    assert "=1/0" in found[formula].message and "数式" in found[formula].message
+    assert "空欄" in found[blank].message and "None" not in found[blank].message

@@ -100,7 +100,8 @@ def master_from_reads(label: str, names: Sequence[str], reads: Mapping[str, Shee
     if settings_read is not None and settings_read.kind != "worksheet":
         findings.append(finding("sheet_not_grid", sheet=SETTINGS_SHEET, tab=SETTINGS_SHEET))
         settings_read = None
-    settings, f0 = settings_from_grid(settings_read.values if settings_read is not None else None)
+    settings, f0 = settings_from_grid(settings_read.values if settings_read is not None else None,
+                                      settings_read.formulas if settings_read is not None else None)
     findings += f0
     inputs: dict[str, InputSheet] = {}
     for key in SHEETS:

@@ -34,7 +34,7 @@ sheet, so that reader and writer agree.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -107,10 +107,12 @@ def _cell(line: Sequence[object], col: int) -> object:
     return line[col - 1] if col - 1 < len(line) else None
 
 
-def settings_from_grid(grid: Grid | None) -> tuple[Settings, list[Finding]]:
+def settings_from_grid(grid: Grid | None, formulas: Mapping[tuple[int, int], str] | None = None
+                       ) -> tuple[Settings, list[Finding]]:
     """Settings from the 設定 sheet's values; defaults (with a finding) where missing or bad.
 
-    ``grid`` is the sheet's values anchored at A1, or ``None`` when the sheet is missing.
+    ``grid`` is the sheet's values anchored at A1, or ``None`` when the sheet is missing;
+    ``formulas`` the formula text of cells holding one (their value is never used).
     """
     findings: list[Finding] = []
     defaults = Settings()
@@ -137,8 +139,11 @@ def settings_from_grid(grid: Grid | None) -> tuple[Settings, list[Finding]]:
         raw = _cell(grid[r - 1], VALUE_COL)
         value, ok = coerce_setting(raw, item.kind)
         if not ok:
+            formula = (formulas or {}).get((r, VALUE_COL))
+            shown = say("word.formula", formula=formula) if formula \
+                else say("word.blank") if raw is None or raw == "" else raw
             findings.append(finding("settings_value_invalid", sheet=SETTINGS_SHEET,
-                                    cell=f"B{r}", label=item.label, value=raw, default=default,
+                                    cell=f"B{r}", label=item.label, value=shown, default=default,
                                     hint=fix_hint(item.kind)))
             continue
         if item.field.startswith("labels."):

@@ -796,6 +796,8 @@ UI: dict[str, str] = {
     "check.headings": "レベル\tコード\tシート\tセル\tID\t内容\t対処",
     "check.link_tip": "セルへ移動",
     "word.none": "なし",
+    "word.blank": "（空欄）",
+    "word.formula": "数式 {formula}（数式の結果は使いません）",
     # --- the master template (xlplan.engines.template) ----------------------------------
     "template.title": "資料4 ICT戦略 進捗管理",
     "template.band_input": "入力（担当課が記入）",
