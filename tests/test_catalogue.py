@@ -102,3 +102,15 @@ def test_findings_are_made_from_the_catalogue() -> None:
               for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
               if re.search(r"\bFinding\(", line)]
     assert not direct, "build findings with xlplan.core.texts.finding: " + ", ".join(direct)
+
+
+def test_column_names_in_messages_read_as_japanese() -> None:
+    """Messages name a column by its heading without the year (「{fy}の取組状況」 →
+    「取組状況」): never a fragment that starts with の or 末, or 「…に対するの…」."""
+    from xlplan.core.layout import SHEETS, columns_for, heading_shown
+
+    for sheet in SHEETS:
+        for c in columns_for(sheet):
+            shown = heading_shown(sheet, c.key)
+            assert shown and not shown.startswith(("の", "末")), (sheet, c.heading, shown)
+            assert "するの" not in shown and "（）" not in shown, (sheet, c.heading, shown)

@@ -140,6 +140,9 @@ def test_formulas_and_external_links_are_refused(scene: tuple[Path, dict[str, Pa
     assert "merge_external_links" in codes
     formula = [f for f in fb.findings if f.code == "merge_formula"]
     assert sorted(f.row_id for f in formula) == ["4-1-07", "4-1-08"]
+    # The column is named as staff read it, without the year: 「年度末見込値」, 「実績値」.
+    by_row = {f.row_id: f.message for f in formula}
+    assert "「年度末見込値」" in by_row["4-1-08"] and "「実績値」" in by_row["4-1-07"]
     assert [(c.row_id, c.key) for c in fb.changes] == [("4-1-08", "basis")]
     assert value_at(master, "4-1-08", "projection") == old["projection"]
     assert value_at(master, "4-1-07", "actual") == old_07

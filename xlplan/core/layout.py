@@ -159,10 +159,17 @@ def columns_for(sheet: str) -> tuple[Column, ...]:
 
 
 def heading_shown(sheet: str, key: str) -> str:
-    """A column's heading without its year words, for messages: 「{fy}実績値」→「実績値」."""
+    """A column's heading without its year words, for messages: 「{fy}実績値」→「実績値」,
+    「{fy}の取組状況」→「取組状況」, 「{fy}末見込値」→「年度末見込値」."""
     for c in columns_for(sheet):
         if c.key == key:
-            return c.heading.format(base="", fy="", mid="", final="").replace("（）", "").strip()
+            text = c.heading.format(base="", fy="", mid="", final="").replace("（）", "").strip()
+            text = text.replace("に対するの", "に対する")
+            if text.startswith("の"):
+                text = text[1:]
+            if text.startswith("末"):
+                text = "年度" + text
+            return text
     return key
 
 
