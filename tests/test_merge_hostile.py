@@ -172,10 +172,13 @@ def test_hidden_and_conf_sheets_are_reported_and_never_copied(
     assert load_workbook(master).sheetnames == [*sheets[:-1], "変更履歴", META_SHEET]
 
 
+SLOW = pytest.mark.slow  # the same path as the case before it; the full suite runs it
+
+
 @pytest.mark.parametrize(("change", "code", "taken"), [
     (_rename_column, "merge_column_missing", [("4-1-11", "basis")]),
-    (_delete_column, "merge_column_missing", [("4-1-11", "actual")]),
-    (_drop_sheet, "merge_sheet_missing", []),
+    pytest.param(_delete_column, "merge_column_missing", [("4-1-11", "actual")], marks=SLOW),
+    pytest.param(_drop_sheet, "merge_sheet_missing", [], marks=SLOW),
     (_old_version, "merge_template_version", []),
 ])
 def test_changed_layouts(scene: tuple[Path, dict[str, Path], Path], change: Callable[[Workbook], None],
@@ -198,11 +201,12 @@ def test_changed_layouts(scene: tuple[Path, dict[str, Path], Path], change: Call
 
 @pytest.mark.parametrize(("content", "suffix", "code"), [
     (lambda good: good.read_bytes()[: len(good.read_bytes()) // 2], ".xlsx", "corrupt"),
-    (lambda good: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xls", "old_xls"),
+    pytest.param(lambda good: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xls",
+                 "old_xls", marks=SLOW),
     (lambda good: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xlsx", "encrypted"),
     (lambda good: "担当課のメモ".encode(), ".xlsx", "not_xlsx"),
-    (lambda good: b"", ".xlsx", "not_xlsx"),
-    (lambda good: _zip_without_workbook(), ".xlsx", "not_xlsx"),
+    pytest.param(lambda good: b"", ".xlsx", "not_xlsx", marks=SLOW),
+    pytest.param(lambda good: _zip_without_workbook(), ".xlsx", "not_xlsx", marks=SLOW),
     (lambda good: _zip_with_broken_sheet(good), ".xlsx", "merge_unreadable"),
 ])
 def test_broken_files_fail_alone(scene: tuple[Path, dict[str, Path], Path],

@@ -41,23 +41,26 @@ IN_PLACE = ("check", "recompute", "render", "update", "merge")
 DEFAULT_EXIT = {"check": 1, "update": 1}
 
 
-# Every case runs check in the quick lane (`make quick`), and recompute runs there on one
-# case of each kind of harm (formula, overwritten cells, lost macros, the link, a value
-# that cannot be written); every command over every case runs in `make test` (marked
-# slow: the whole matrix takes minutes).
-QUICK = ("check",)
+# The quick lane (`make quick`) runs check on one case of each kind of input the issue
+# lists, and recompute on one case of each kind of harm (formula, overwritten cells, lost
+# macros, the link, a value that cannot be written); every command over every case runs in
+# `make test` (marked slow: the whole matrix takes minutes).
 QUICK_RECOMPUTE = frozenset({
     "hyperlink_text_value", "fullwidth_webservice", "formulas_in_values",
     "memo_column_computed_heading", "input_renamed_report", "xlsm_master",
     "symlink_master", "infinite_value"})
+QUICK_CHECK = QUICK_RECOMPUTE | {
+    "duplicate_heading", "vba_in_xlsx", "long_text", "bad_crc", "merged_whole_row",
+    "chart_sheet_input", "garbage_settings", "far_cell", "zero_width_rows",
+    "percent_as_number"}
+QUICK = {"check": QUICK_CHECK, "recompute": QUICK_RECOMPUTE}
 
 
 def _params(commands: tuple[str, ...]) -> list[object]:
     out = []
     for name, case in CASES.items():
         for command in commands:
-            quick = command in QUICK or (command == "recompute" and name in QUICK_RECOMPUTE)
-            slow = case.slow or not quick
+            slow = case.slow or name not in QUICK.get(command, ())
             out.append(pytest.param(name, command, id=f"{name}-{command}",
                                     marks=[pytest.mark.slow] if slow else []))
     return out
@@ -194,7 +197,13 @@ def _report_codes(report: Path) -> set[str]:
     return {str(ws.cell(r, col).value) for r in range(2, ws.max_row + 1)}
 
 
-@pytest.mark.parametrize("name", list(RETURNS))
+# The quick lane merges one return of each kind of harm; `make test` merges them all.
+QUICK_RETURNS = frozenset({"ret_hyperlink_text", "ret_fullwidth_webservice", "ret_xlsm",
+                           "ret_percent_as_number"})
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=[] if n in QUICK_RETURNS else [pytest.mark.slow]) for n in RETURNS])
 def test_merge_of_a_hostile_return(tmp_path: Path, name: str) -> None:
     from openpyxl import load_workbook
 
