@@ -75,6 +75,10 @@ def test_open_in_excel(master: Path) -> None:
     lock.write_bytes(b"\x00" * 165)  # Excel's owner file
     before = master.read_bytes()
     _assert_refused(run_cli("recompute", master), master, before, "Excelで開かれています", "open in Excel")
+    # check still shows what it found, then says why nothing was written.
+    res = run_cli("check", master)
+    _assert_refused(res, master, before, "Excelで開かれています")
+    assert "延15,3728人" in res.stdout and "エラー 1件" in res.stdout
 
 
 def test_different_template_version(master: Path) -> None:
@@ -130,6 +134,7 @@ def test_read_only_file(tmp_path: Path, template_path: Path) -> None:
     try:
         res = run_cli("check", master)  # check writes チェック結果
         _assert_refused(res, master, before, "読み取り専用", "read-only")
+        assert "エラー 1件" in res.stdout  # the findings are shown all the same
         assert not (tmp_path / "backup").exists()
         assert master.stat().st_mode & 0o777 == 0o444
     finally:

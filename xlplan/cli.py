@@ -128,9 +128,20 @@ def _saved_lines(out: Any, what: str) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     from xlplan.actions.check import summary_line
     from xlplan.core.findings import has_errors
+    from xlplan.core.texts import Refusal
     from xlplan.files import check_file
 
-    out = check_file(args.file, write=not args.no_write, out=args.output, force=args.force)
+    try:
+        out = check_file(args.file, write=not args.no_write, out=args.output, force=args.force)
+    except Refusal as e:
+        # The master cannot be written now (open in Excel, read-only): the findings are
+        # still worth reading; the refusal follows them (exit 2, nothing written).
+        if e.code not in ("open_in_excel", "read_only") or args.output:
+            raise
+        seen = check_file(args.file, write=False)
+        _print_findings(seen.findings)
+        print(summary_line(seen.findings))
+        raise
     _print_findings(out.findings)
     print(summary_line(out.findings))
     _saved_lines(out, f"{say('cli.check_written')} / wrote check results")
