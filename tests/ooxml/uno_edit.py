@@ -14,54 +14,20 @@ LibreOffice's own (its shared strings, styles and number formats), not openpyxl'
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import uno  # type: ignore[import-not-found]
-from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared launcher
+from uno_office import office, prop
 
 PERCENT = 128  # com.sun.star.util.NumberFormat.PERCENT
 
 
-def prop(name: str, value: object) -> PropertyValue:
-    p = PropertyValue()
-    p.Name = name
-    p.Value = value
-    return p
-
-
 def main(src: Path, out: Path, edits: list[dict[str, object]]) -> None:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        raise SystemExit("soffice not found")
-    work = Path(tempfile.mkdtemp(prefix="uno-edit-"))
-    pipe = f"xlplan_uno_edit_{os.getpid()}"
-    proc = subprocess.Popen(
-        [exe, f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--invisible",
-         "--norestore", "--nolockcheck", "--nodefault",
-         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext(
-            "com.sun.star.bridge.UnoUrlResolver", local)
-        ctx = None
-        for _ in range(120):
-            try:
-                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-                break
-            except Exception:
-                time.sleep(0.5)
-        if ctx is None:
-            raise SystemExit("could not connect to LibreOffice")
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    with office() as (desktop, _ctx):
         doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(str(src.resolve())),
                                            "_blank", 0, (prop("Hidden", True),))
         locale = uno.createUnoStruct("com.sun.star.lang.Locale")
@@ -78,14 +44,6 @@ def main(src: Path, out: Path, edits: list[dict[str, object]]) -> None:
         doc.storeToURL(uno.systemPathToFileUrl(str(out.resolve())),
                        (prop("FilterName", "Calc MS Excel 2007 XML"),))
         doc.close(True)
-        with contextlib.suppress(Exception):  # LibreOffice may close the bridge first
-            desktop.terminate()
-    finally:
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -12,21 +12,19 @@ Office Open XML (.xlsx) to OUT. Nothing binary is committed: the test session bu
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
-import time
 import zlib
 from pathlib import Path
 
 import uno  # type: ignore[import-not-found]
 from com.sun.star.awt import Point, Size  # type: ignore[import-not-found]
-from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 from com.sun.star.table import CellAddress  # type: ignore[import-not-found]
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared launcher
+from uno_office import office, prop
 
 TEXT_BOX = "テキストボックス"
 COMMENT = "メモ: 確認済み"
@@ -47,78 +45,43 @@ def png(width: int = 16, height: int = 16) -> bytes:
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
-def prop(name: str, value: object) -> PropertyValue:
-    p = PropertyValue()
-    p.Name = name
-    p.Value = value
-    return p
-
-
 def main(src: Path, out: Path, sheet_name: str) -> None:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        raise SystemExit("soffice not found")
     work = Path(tempfile.mkdtemp(prefix="uno-fixture-"))
-    pipe = f"xlplan_uno_{os.getpid()}"
-    proc = subprocess.Popen(
-        [exe, f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--invisible",
-         "--norestore", "--nolockcheck", "--nodefault",
-         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext(
-            "com.sun.star.bridge.UnoUrlResolver", local)
-        ctx = None
-        for _ in range(120):
-            try:
-                ctx = resolver.resolve(
-                    f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-                break
-            except Exception:
-                time.sleep(0.5)
-        if ctx is None:
-            raise SystemExit("could not connect to LibreOffice")
-        smgr = ctx.ServiceManager
-        desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(str(src.resolve())),
-                                           "_blank", 0, (prop("Hidden", True),))
-        sheet = doc.Sheets.getByName(sheet_name)
-        page = sheet.DrawPage
+        with office() as (desktop, ctx):
+            doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(str(src.resolve())),
+                                               "_blank", 0, (prop("Hidden", True),))
+            sheet = doc.Sheets.getByName(sheet_name)
+            page = sheet.DrawPage
 
-        box = doc.createInstance("com.sun.star.drawing.TextShape")
-        box.Position = Point(2000, 30000)
-        box.Size = Size(6000, 2000)
-        page.add(box)
-        box.setString(TEXT_BOX)
+            box = doc.createInstance("com.sun.star.drawing.TextShape")
+            box.Position = Point(2000, 30000)
+            box.Size = Size(6000, 2000)
+            page.add(box)
+            box.setString(TEXT_BOX)
 
-        addr = CellAddress()
-        addr.Sheet = doc.Sheets.getElementNames().index(sheet_name)
-        addr.Column = 1
-        addr.Row = 4
-        sheet.Annotations.insertNew(addr, COMMENT)
+            addr = CellAddress()
+            addr.Sheet = doc.Sheets.getElementNames().index(sheet_name)
+            addr.Column = 1
+            addr.Row = 4
+            sheet.Annotations.insertNew(addr, COMMENT)
 
-        image_path = work / "picture.png"
-        image_path.write_bytes(png())
-        provider = smgr.createInstanceWithContext("com.sun.star.graphic.GraphicProvider", ctx)
-        graphic = provider.queryGraphic((prop("URL", uno.systemPathToFileUrl(str(image_path))),))
-        pic = doc.createInstance("com.sun.star.drawing.GraphicObjectShape")
-        pic.Graphic = graphic
-        page.add(pic)
-        pic.Position = Point(10000, 30000)
-        pic.Size = Size(2000, 2000)
+            image_path = work / "picture.png"
+            image_path.write_bytes(png())
+            provider = ctx.ServiceManager.createInstanceWithContext(
+                "com.sun.star.graphic.GraphicProvider", ctx)
+            graphic = provider.queryGraphic(
+                (prop("URL", uno.systemPathToFileUrl(str(image_path))),))
+            pic = doc.createInstance("com.sun.star.drawing.GraphicObjectShape")
+            pic.Graphic = graphic
+            page.add(pic)
+            pic.Position = Point(10000, 30000)
+            pic.Size = Size(2000, 2000)
 
-        doc.storeToURL(uno.systemPathToFileUrl(str(out.resolve())),
-                       (prop("FilterName", "Calc Office Open XML"),))
-        doc.close(True)
-        with contextlib.suppress(Exception):  # LibreOffice may close the bridge first
-            desktop.terminate()
+            doc.storeToURL(uno.systemPathToFileUrl(str(out.resolve())),
+                           (prop("FilterName", "Calc Office Open XML"),))
+            doc.close(True)
     finally:
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
         shutil.rmtree(work, ignore_errors=True)
 
 
