@@ -6,7 +6,15 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from xlplan.core.layout import INPUT_SHEET, SHEETS, Kind, columns_for, heading_key, heading_keys
+from xlplan.core.layout import (
+    INPUT_SHEET,
+    SETTINGS_SHEET,
+    SHEETS,
+    Kind,
+    columns_for,
+    heading_key,
+    heading_keys,
+)
 
 
 def input_cells(path: Path) -> dict[tuple[str, str], object]:
@@ -115,3 +123,14 @@ def add_table_sheet(wb, table):  # type: ignore[no-untyped-def]
     for j, h in enumerate(table.headings, start=1):
         ws.cell(1, j, h)
     return ws
+
+
+def set_setting(path: Path, label: str, value: object) -> str:
+    """Type ``value`` into the 設定 row labelled ``label`` (as the secretariat would) and
+    save; returns the cell's address."""
+    wb = load_workbook(path)
+    ws = wb[SETTINGS_SHEET]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == label)
+    ws.cell(row, 2).value = value
+    wb.save(path)
+    return f"B{row}"

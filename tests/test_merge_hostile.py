@@ -18,6 +18,7 @@ from openpyxl.workbook.external_link.external import (
 )
 from openpyxl.workbook.workbook import Workbook
 
+from tests.hostile.corpus import rezip
 from tests.test_merge_common import (
     T1,
     addr,
@@ -37,19 +38,6 @@ from xlplan.files import merge_file as merge_into_master
 GOOD_EDIT = {("4-1-04", "status_text"): "正常に記入された内容"}
 
 
-def _rezip(src: Path, dest: Path, change: Callable[[str, bytes], bytes | None],
-           extra: dict[str, bytes] | None = None) -> Path:
-    """Rewrite an xlsx member by member (None drops a member)."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name in zin.namelist():
-            data = change(name, zin.read(name))
-            if data is not None:
-                zout.writestr(name, data)
-        for name, data in (extra or {}).items():
-            zout.writestr(name, data)
-    return dest
-
-
 def _xlsm(src: Path, dest: Path) -> Path:
     """The copy saved as a macro-enabled workbook with a VBA project in it."""
     def change(name: str, data: bytes) -> bytes:
@@ -60,7 +48,8 @@ def _xlsm(src: Path, dest: Path) -> Path:
             text = text.replace("<Default ", '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/><Default ', 1)
             return text.encode()
         return data
-    return _rezip(src, dest, change, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 fake VBA project Auto_Open"})
+    return rezip(src, change, dest=dest,
+                 extra={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 fake VBA project Auto_Open"})
 
 
 def _with_link(wb: Workbook) -> None:

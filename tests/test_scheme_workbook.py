@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.helpers import master_of
-from xlplan.core.layout import INPUT_SHEET, REPORT_SHEET, SETTINGS_SHEET, SUMMARY_SHEET
+from tests.helpers import master_of, set_setting
+from xlplan.core.layout import INPUT_SHEET, REPORT_SHEET, SUMMARY_SHEET
 from xlplan.files import check_file, update_file
 
 # ID → the four-stage grade, from (baseline, projection, final target) in the seed:
@@ -31,14 +31,6 @@ HAND = {
 }
 # Fill colours by what a mark means, as docs/report.md lists them.
 GREEN, RED = "C6EFCE", "FFC7CE"
-
-
-def _set(path: Path, label: str, value: object) -> None:
-    wb = load_workbook(path)
-    ws = wb[SETTINGS_SHEET]
-    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == label)
-    ws.cell(row, 2).value = value
-    wb.save(path)
 
 
 def _values(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -57,7 +49,7 @@ def test_another_scheme_is_followed_everywhere_and_switching_back_restores(
     update_file(plain)
     update_file(plain)
 
-    _set(master, "判定方式", "four-stage")
+    set_setting(master, "判定方式", "four-stage")
     update_file(master)
     marks = _marks(master)
     assert {k: marks[k] for k in HAND} == HAND
@@ -80,7 +72,7 @@ def test_another_scheme_is_followed_everywhere_and_switching_back_restores(
     codes = {f.code for f in check_file(master, write=False).findings}
     assert "settings_scheme_unknown" not in codes and "stale_mark" not in codes
 
-    _set(master, "判定方式", "progress")
+    set_setting(master, "判定方式", "progress")
     update_file(master)
     update_file(master)  # the first one's check still saw last scheme's report: stale
     update_file(plain)
@@ -95,7 +87,7 @@ def test_another_scheme_is_followed_everywhere_and_switching_back_restores(
 
 @pytest.mark.parametrize(("label", "symbol"), [("記号：目標達成", "達"), ("記号：減少", "悪")])
 def test_relabelled_marks_keep_their_colours(master: Path, label: str, symbol: str) -> None:
-    _set(master, label, symbol)
+    set_setting(master, label, symbol)
     update_file(master)
     wb = load_workbook(master)
     colour = GREEN if symbol == "達" else RED

@@ -4,40 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from tests.conftest import run_cli
-from tests.helpers import computed_cells
+from tests.helpers import computed_cells, set_setting
 from xlplan.core.layout import SETTINGS_SHEET
 from xlplan.files import check_file
-
-
-def _set(path: Path, label: str, value: object) -> str:
-    wb = load_workbook(path)
-    ws = wb[SETTINGS_SHEET]
-    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == label)
-    ws.cell(row, 2).value = value
-    wb.save(path)
-    return f"B{row}"
 
 
 def test_threshold_from_settings_changes_the_mark(master: Path) -> None:
     # 情報交換の場の開催回数: 0回 → 1回 against 2回 is exactly 50%: ○ with the default
     assert computed_cells(master, "4-3")["mark"][0] == "○"
-    _set(master, "○の基準（進捗率がこの値以上）", 0.6)
+    set_setting(master, "○の基準（進捗率がこの値以上）", 0.6)
     assert run_cli("recompute", master).returncode == 0
     assert computed_cells(master, "4-3")["mark"][0] == "△"
 
 
 def test_mark_labels_from_settings(master: Path) -> None:
-    _set(master, "記号：目標達成", "達成")
+    set_setting(master, "記号：目標達成", "達成")
     assert run_cli("recompute", master).returncode == 0
     marks = computed_cells(master, "4-3")["mark"]
     assert "達成" in marks and "◎" not in marks
 
 
 def test_an_unreadable_setting_is_an_error_naming_the_cell(master: Path) -> None:
-    cell = _set(master, "報告年度（西暦）", "令和二年")
+    cell = set_setting(master, "報告年度（西暦）", "令和二年")
     findings = [f for f in check_file(master, write=False).findings if f.sheet == SETTINGS_SHEET]
     assert [(f.code, f.cell, f.level.value) for f in findings] == [
         ("settings_value_invalid", cell, "error")]
@@ -47,8 +36,8 @@ def test_an_unreadable_setting_is_an_error_naming_the_cell(master: Path) -> None
 def test_a_formula_or_a_blank_setting_is_named_as_such(master: Path) -> None:
     """A formula in a setting is never evaluated (its cached result is not trusted): the
     message quotes the formula; a cleared setting says blank, not "None"."""
-    formula = _set(master, "◎の基準（進捗率がこの値以上）", "=1/0")
-    blank = _set(master, "○の基準（進捗率がこの値以上）", None)
+    formula = set_setting(master, "◎の基準（進捗率がこの値以上）", "=1/0")
+    blank = set_setting(master, "○の基準（進捗率がこの値以上）", None)
     found = {f.cell: f for f in check_file(master, write=False).findings
              if f.sheet == SETTINGS_SHEET and f.code == "settings_value_invalid"}
     assert set(found) == {formula, blank}

@@ -97,20 +97,22 @@ def _formula(wb: Workbook, row_id: str, key: str, formula: str) -> None:
     assert ws[ref].data_type == "f"
 
 
-def _rezip(path: Path, change: Callable[[str, bytes], bytes | None], *,
-           extra: dict[str, bytes] | None = None, stored: bool = False) -> Path:
-    """Rewrite the zip member by member (None drops a member)."""
+def rezip(path: Path, change: Callable[[str, bytes], bytes | None], *,
+          extra: dict[str, bytes] | None = None, stored: bool = False,
+          dest: Path | None = None) -> Path:
+    """Rewrite the zip member by member (None drops a member), in place or to ``dest``."""
     with zipfile.ZipFile(path) as zin:
         members = [(i.filename, zin.read(i)) for i in zin.infolist()]
+    out_path = dest or path
     method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-    with zipfile.ZipFile(path, "w", method) as zout:
+    with zipfile.ZipFile(out_path, "w", method) as zout:
         for name, data in members:
             out = change(name, data)
             if out is not None:
                 zout.writestr(name, out)
         for name, data in (extra or {}).items():
             zout.writestr(name, data)
-    return path
+    return out_path
 
 
 def _sheet_part(path: Path, tab: str) -> str:
@@ -130,7 +132,7 @@ def _raw(path: Path, tab: str, ref: str, raw: str) -> Path:
     pkg.set_cells(tab, {coordinate_to_tuple(ref): sentinel})
     pkg.write(path)
     part = pkg.sheet_part(tab)
-    return _rezip(path, lambda n, d: d.replace(b"987654321.125", raw.encode())
+    return rezip(path, lambda n, d: d.replace(b"987654321.125", raw.encode())
                   if n == part else d)
 
 
@@ -350,7 +352,7 @@ def dash_name(path: Path) -> Path:
 def bad_crc(path: Path) -> Path:
     """A zip member whose data no longer matches its CRC."""
     part = _sheet_part(path, INPUT_SHEET["4-2"])
-    _rezip(path, lambda n, d: d, stored=True)
+    rezip(path, lambda n, d: d, stored=True)
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as zf:
         info = zf.getinfo(part)
@@ -364,7 +366,7 @@ def bad_crc(path: Path) -> Path:
 def missing_sheet_part(path: Path) -> Path:
     """A zip without one sheet's part (the workbook still lists the sheet)."""
     part = _sheet_part(path, INPUT_SHEET["4-3"])
-    return _rezip(path, lambda n, d: None if n == part else d)
+    return rezip(path, lambda n, d: None if n == part else d)
 
 
 def merged_computed(path: Path) -> Path:
