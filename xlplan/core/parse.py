@@ -354,8 +354,10 @@ class Parser:
 
     def _parse_str(self, raw: str) -> Parsed:
         try:
-            s = _OUT_OF.sub(r"\g<m>/\g<n>\g<u>", normalize(raw).replace(_MASK, " "))
-            later = _after_arrow(s)
+            s = normalize(raw).replace(_MASK, " ")
+            if "中" in s:
+                s = _OUT_OF.sub(r"\g<m>/\g<n>\g<u>", s)
+            later = _after_arrow(s) if any(a in s for a in _ARROWS) else None
             if later is not None:  # R2：1,234人→R3：1,500人: the newest figure is the value
                 got = self._parse_fast(raw, s[later:]) or self._parse_normalized(raw, s[later:])
                 earlier = s[:later].rstrip(" \n" + _ARROWS)
